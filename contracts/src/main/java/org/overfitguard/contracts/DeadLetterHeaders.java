@@ -1,0 +1,21 @@
+package org.overfitguard.contracts;
+
+/**
+ * Header names on records of {@link Topics#DEAD_LETTERS}. They match the SmallRye Kafka connector's
+ * dead-letter-queue headers, so records sent by the connector and by our plain-client consumers read alike.
+ */
+public final class DeadLetterHeaders {
+    /** Why the record was refused, in words. */
+    public static final String REASON = "dead-letter-reason";
+    /** Exception class, when there was one. */
+    public static final String CAUSE = "dead-letter-cause";
+    /** The topic the record came from. */
+    public static final String TOPIC = "dead-letter-topic";
+    public static final String PARTITION = "dead-letter-partition";
+    public static final String OFFSET = "dead-letter-offset";
+    /** The consumer group that refused it (ours, not the connector's). */
+    public static final String CONSUMER = "dead-letter-consumer";
+
+    private DeadLetterHeaders() {
+    }
+}

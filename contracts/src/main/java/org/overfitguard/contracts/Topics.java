@@ -1,0 +1,71 @@
+package org.overfitguard.contracts;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Every Kafka topic of the system. Static topics are constants; per-run topics are built by
+ * {@link #batches(String)} and {@link #heldOut(String)}, which refuse run ids that are not safe in a
+ * topic name (Kafka allows [a-zA-Z0-9._-]; we also forbid '.', our separator).
+ */
+public final class Topics {
+
+    /** RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed; key runId. */
+    public static final String RUNS = "runs";
+    /** StepMetrics; key runId. */
+    public static final String TRAIN_METRICS = "train-metrics";
+    /** CheckpointSaved; key runId. */
+    public static final String CHECKPOINTS = "checkpoints";
+    /** EvaluationCompleted; key runId. Also the evaluator's event-sourced early-stopping state. */
+    public static final String EVALUATIONS = "evaluations";
+    /** StopRequested, CancelRequested; key runId. */
+    public static final String CONTROL = "control";
+    /** Poison records of every consumed topic, with the reason in headers (see {@link DeadLetterHeaders}). */
+    public static final String DEAD_LETTERS = "dead-letters";
+
+    /** Prefix of the per-run binary training batch topics; batch k sits at offset k of partition 0. */
+    public static final String BATCHES_PREFIX = "batches.";
+    /** Prefix of the per-run held-out topics; written once, before the first training batch. */
+    public static final String HELDOUT_PREFIX = "heldout.";
+
+    /** The static topics, each created by the deployment (k8s KafkaTopic) or on first use locally. */
+    public static final List<String> STATIC = List.of(RUNS, TRAIN_METRICS, CHECKPOINTS, EVALUATIONS, CONTROL, DEAD_LETTERS);
+
+    /** Run-scoped topics have this many partitions: all run events share the key runId. */
+    public static final int STATIC_PARTITIONS = 3;
+
+    private static final Pattern SAFE_RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
+
+    private Topics() {
+    }
+
+    public static String batches(String runId) {
+        return BATCHES_PREFIX + requireSafeRunId(runId);
+    }
+
+    public static String heldOut(String runId) {
+        return HELDOUT_PREFIX + requireSafeRunId(runId);
+    }
+
+    /** The run id a per-run topic belongs to, or null for other topics. */
+    public static String runIdOf(String topic) {
+        for (String prefix : List.of(BATCHES_PREFIX, HELDOUT_PREFIX)) {
+            if (topic.startsWith(prefix) && isSafeRunId(topic.substring(prefix.length()))) {
+                return topic.substring(prefix.length());
+            }
+        }
+        return null;
+    }
+
+    public static boolean isSafeRunId(String runId) {
+        return runId != null && SAFE_RUN_ID.matcher(runId).matches();
+    }
+
+    public static String requireSafeRunId(String runId) {
+        if (!isSafeRunId(runId)) {
+            throw new IllegalArgumentException("run id must match " + SAFE_RUN_ID.pattern()
+                    + " (letters, digits, '-' and '_', at most 64, starting with a letter or digit), was '" + runId + "'");
+        }
+        return runId;
+    }
+}

@@ -1,0 +1,47 @@
+package org.overfitguard.contracts.events;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * A control-plane event. Every event names its run, has its own id (for de-duplication) and the time
+ * it happened. On the wire it is JSON with a "type" field naming the record, and travels as a
+ * CloudEvent in binary mode (ce_type is the same name).
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = RunRequested.class, name = "RunRequested"),
+        @JsonSubTypes.Type(value = RunStarted.class, name = "RunStarted"),
+        @JsonSubTypes.Type(value = DatasetPrepared.class, name = "DatasetPrepared"),
+        @JsonSubTypes.Type(value = RunCompleted.class, name = "RunCompleted"),
+        @JsonSubTypes.Type(value = RunFailed.class, name = "RunFailed"),
+        @JsonSubTypes.Type(value = StepMetrics.class, name = "StepMetrics"),
+        @JsonSubTypes.Type(value = CheckpointSaved.class, name = "CheckpointSaved"),
+        @JsonSubTypes.Type(value = EvaluationCompleted.class, name = "EvaluationCompleted"),
+        @JsonSubTypes.Type(value = StopRequested.class, name = "StopRequested"),
+        @JsonSubTypes.Type(value = CancelRequested.class, name = "CancelRequested"),
+})
+public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, StepMetrics,
+        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested {
+
+    String runId();
+
+    String eventId();
+
+    Instant timestamp();
+
+    /** The wire type name, also the CloudEvents type. */
+    default String type() {
+        return getClass().getSimpleName();
+    }
+
+    static String newId() {
+        return UUID.randomUUID().toString();
+    }
+
+    static Instant now() {
+        return Instant.now();
+    }
+}

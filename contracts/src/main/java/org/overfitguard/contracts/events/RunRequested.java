@@ -1,0 +1,18 @@
+package org.overfitguard.contracts.events;
+
+import java.time.Instant;
+import org.overfitguard.contracts.spec.RunSpec;
+
+/**
+ * A user asked for a run (POST /runs). Topic runs.
+ *
+ * @param sweepId the sweep this run belongs to, or null
+ * @param variant the sweep variant's name ("all", "no-dropout", ...), or null
+ */
+public record RunRequested(String runId, String eventId, Instant timestamp, RunSpec spec, String sweepId, String variant)
+        implements Event {
+
+    public static RunRequested of(String runId, RunSpec spec, String sweepId, String variant) {
+        return new RunRequested(runId, Event.newId(), Event.now(), spec, sweepId, variant);
+    }
+}

@@ -1,0 +1,86 @@
+package org.overfitguard.contracts.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.EnumFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+
+/**
+ * The one JSON configuration of the wire: snake_case field names, lowercase enum values, ISO-8601
+ * timestamps. Run specs embedded in events are bound through {@link RunSpecs}, so a spec is never
+ * accepted half-filled or out of range from any direction.
+ */
+public final class Json {
+
+    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
+    private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).build());
+
+    private Json() {
+    }
+
+    public static ObjectMapper mapper() {
+        return JSON;
+    }
+
+    public static ObjectMapper yaml() {
+        return YAML;
+    }
+
+    public static String write(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
+    public static <T> T read(String text, Class<T> type) {
+        try {
+            return JSON.readValue(text, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a valid " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static ObjectMapper configure(ObjectMapper mapper) {
+        SimpleModule specs = new SimpleModule("run-spec");
+        specs.addDeserializer(RunSpec.class, new RunSpecDeserializer());
+        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        mapper.registerModule(new JavaTimeModule());
+        mapper.registerModule(specs);
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
+        // events evolve by adding fields: a reader ignores what it does not know (run specs stay strict)
+        mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
+        mapper.configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true);
+        return mapper;
+    }
+
+    private static final class RunSpecDeserializer extends JsonDeserializer<RunSpec> {
+        @Override
+        public RunSpec deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode tree = parser.readValueAsTree();
+            return RunSpecs.fromTree(tree);
+        }
+    }
+}
