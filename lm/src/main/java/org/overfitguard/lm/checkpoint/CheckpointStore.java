@@ -1,0 +1,203 @@
+package org.overfitguard.lm.checkpoint;
+
+import ai.djl.Device;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.json.Json;
+import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.train.AdamW;
+import org.overfitguard.lm.train.TrainingSession;
+
+/**
+ * Checkpoints under a root directory: {@code <root>/<runId>/step-000100/} with
+ * model.params (DJL parameter format), optimizer.state (AdamW t, m, v), meta.json and
+ * MANIFEST.sha256. Each is written into a temporary sibling directory and renamed into place, so a
+ * reader sees a whole checkpoint or none. {@code <root>/<runId>/final/} is the run's final model, a
+ * byte-identical copy of the chosen checkpoint.
+ */
+public final class CheckpointStore {
+
+    static final String PARAMS = "model.params";
+    static final String OPTIMIZER = "optimizer.state";
+    static final String META = "meta.json";
+    static final List<String> FILES = List.of(PARAMS, OPTIMIZER, META);
+    public static final String FINAL = "final";
+
+    private final Path root;
+
+    public CheckpointStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path runDir(String runId) {
+        return root.resolve(Topics.requireSafeRunId(runId));
+    }
+
+    public Path stepDir(String runId, long step) {
+        return runDir(runId).resolve(String.format("step-%09d", step));
+    }
+
+    /** Writes the session's state as checkpoint {@code step-<n>} and returns it, verified. */
+    public Checkpoint write(String runId, TrainingSession session, CheckpointMeta meta) throws IOException {
+        Path target = stepDir(runId, session.step());
+        Path tmp = runDir(runId).resolve(".tmp-" + target.getFileName() + "-" + UUID.randomUUID());
+        Files.createDirectories(tmp);
+        try {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(PARAMS))))) {
+                session.model().saveParameters(out);
+            }
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp.resolve(OPTIMIZER))))) {
+                session.optimizer().save(out);
+            }
+            Files.writeString(tmp.resolve(META), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+            String manifest = Manifest.write(tmp, FILES);
+            replace(tmp, target);
+            return new Checkpoint(target, session.step(), manifest, size(target));
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    /** Checks the manifest of a checkpoint directory; the manifest's SHA-256 on success. */
+    public static String verify(Path dir) throws CheckpointException {
+        return Manifest.verify(dir, FILES);
+    }
+
+    public static CheckpointMeta readMeta(Path dir) throws CheckpointException {
+        try {
+            CheckpointMeta meta = Json.mapper().readValue(dir.resolve(META).toFile(), CheckpointMeta.class);
+            if (meta.format() != CheckpointMeta.FORMAT) {
+                throw new CheckpointException("checkpoint " + dir + " has format " + meta.format() + ", this reader knows "
+                        + CheckpointMeta.FORMAT);
+            }
+            return meta;
+        } catch (IOException e) {
+            throw new CheckpointException("checkpoint " + dir + ": unreadable " + META + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Verifies and loads a checkpoint onto a device: model parameters and optimizer state. */
+    public static LoadedCheckpoint load(Path dir, Device device) throws CheckpointException {
+        String manifest = verify(dir);
+        CheckpointMeta meta = readMeta(dir);
+        GptModel model = null;
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {
+            model = GptModel.load(meta.model(), device, in);
+            var o = meta.spec().optimizer();
+            AdamW optimizer = new AdamW(o.beta1(), o.beta2(), o.epsilon(), meta.spec().regularization().weightDecay());
+            try (DataInputStream state = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(OPTIMIZER))))) {
+                optimizer.load(state, model.parameters());
+            }
+            return new LoadedCheckpoint(new Checkpoint(dir, meta.step(), manifest, size(dir)), meta, model, optimizer);
+        } catch (IOException | RuntimeException e) {
+            if (model != null) {
+                model.close();
+            }
+            throw new CheckpointException("checkpoint " + dir + " does not load: " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest checkpoint of a run that verifies, skipping broken ones. */
+    public Optional<Path> latestValid(String runId) {
+        Path dir = runDir(runId);
+        if (!Files.isDirectory(dir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path candidate : entries.filter(p -> p.getFileName().toString().startsWith("step-"))
+                    .sorted(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed()).toList()) {
+                try {
+                    verify(candidate);
+                    return Optional.of(candidate);
+                } catch (CheckpointException e) {
+                    // an older one may still be whole
+                }
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Copies a checkpoint byte for byte to {@code <run>/final} (atomically) and returns that directory. */
+    public Path promoteToFinal(String runId, Path checkpoint) throws IOException, CheckpointException {
+        verify(checkpoint);
+        Path target = runDir(runId).resolve(FINAL);
+        Path tmp = runDir(runId).resolve(".tmp-final-" + UUID.randomUUID());
+        Files.createDirectories(tmp);
+        try {
+            try (Stream<Path> files = Files.list(checkpoint)) {
+                for (Path f : files.toList()) {
+                    Files.copy(f, tmp.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+            replace(tmp, target);
+            return target;
+        } finally {
+            deleteTree(tmp);
+        }
+    }
+
+    private static void replace(Path tmp, Path target) throws IOException {
+        Path old = null;
+        if (Files.exists(target)) {
+            old = target.resolveSibling(".old-" + target.getFileName() + "-" + UUID.randomUUID());
+            Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
+        }
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the checkpoint root must allow atomic renames (one file system): " + e.getMessage(), e);
+        }
+        if (old != null) {
+            deleteTree(old);
+        }
+    }
+
+    static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path f : files.toList()) {
+                total += Files.size(f);
+            }
+            return total;
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Reads a file of a checkpoint, for tests and tools. */
+    public static byte[] readFile(Path dir, String name) throws IOException {
+        try (InputStream in = Files.newInputStream(dir.resolve(name))) {
+            return in.readAllBytes();
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package org.overfitguard.lm.model;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/** The position-wise MLP: C -> 4C -> GELU (exact, erf form) -> C, then residual dropout. */
+public final class Mlp extends AbstractBlock {
+
+    private final Linear expand;
+    private final Linear contract;
+    private final Dropout residualDropout;
+    private final float residualRate;
+
+    Mlp(int width, float residualRate) {
+        this.residualRate = residualRate;
+        expand = addChildBlock("fc", Linear.builder().setUnits(4L * width).build());
+        contract = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        residualDropout = addChildBlock("residDrop", Dropout.builder().optRate(residualRate).build());
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDList hidden = Activation.gelu(expand.forward(ps, inputs, training)); // (B, T, 4C)
+        NDList out = contract.forward(ps, hidden, training);                   // (B, T, C)
+        return residualRate > 0 ? residualDropout.forward(ps, out, training) : out;
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return inputShapes;
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape bTC = inputShapes[0];
+        expand.initialize(manager, dataType, bTC);
+        contract.initialize(manager, dataType, new Shape(bTC.get(0), bTC.get(1), bTC.get(2) * 4));
+        residualDropout.initialize(manager, dataType, bTC);
+    }
+}

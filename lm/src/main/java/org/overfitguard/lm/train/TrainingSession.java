@@ -1,0 +1,117 @@
+package org.overfitguard.lm.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import java.util.ArrayList;
+import java.util.List;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.spec.OptimizerSpec;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.GptModel.NamedParameter;
+import org.overfitguard.lm.model.Seeds;
+
+/**
+ * A model, its optimizer and schedule, trained one batch at a time. Batch k is step k: the session
+ * refuses a batch whose index is not the next step, so nothing is skipped or trained twice.
+ *
+ * <p>Each step: reseed from (run seed, step) so dropout is reproducible, forward with dropout,
+ * label-smoothed loss, backward, global-norm clipping, AdamW with the scheduled rate, zero grads.
+ */
+public final class TrainingSession implements AutoCloseable {
+
+    private final GptModel model;
+    private final AdamW optimizer;
+    private final LearningRateSchedule schedule;
+    private final LabelSmoothedCrossEntropy objective;
+    private final double clipNorm;
+    private final long runSeed;
+    private final boolean smoothed;
+    private long step;
+
+    public TrainingSession(GptModel model, AdamW optimizer, RunSpec spec, long step) {
+        this.model = model;
+        this.optimizer = optimizer;
+        OptimizerSpec o = spec.optimizer();
+        this.schedule = new LearningRateSchedule(o.learningRate(), o.minLearningRate(), o.warmupSteps(), spec.training().maxSteps());
+        this.objective = new LabelSmoothedCrossEntropy(spec.regularization().labelSmoothing());
+        this.smoothed = spec.regularization().labelSmoothing() > 0;
+        this.clipNorm = o.gradClipNorm();
+        this.runSeed = spec.seed();
+        this.step = step;
+    }
+
+    /** A new model and optimizer for the spec, initialized from the run seed. */
+    public static TrainingSession fresh(GptModel model, RunSpec spec) {
+        OptimizerSpec o = spec.optimizer();
+        AdamW adamW = new AdamW(o.beta1(), o.beta2(), o.epsilon(), spec.regularization().weightDecay());
+        adamW.initialize(model.parameters());
+        return new TrainingSession(model, adamW, spec, 0);
+    }
+
+    public StepResult train(TokenBatch batch) {
+        if (batch.index() != step) {
+            throw new IllegalArgumentException("expected batch " + step + ", got batch " + batch.index());
+        }
+        long start = System.nanoTime();
+        double lr = schedule.at(step);
+        double loss;
+        double crossEntropy;
+        double gradNorm;
+        List<NamedParameter> parameters = model.parameters();
+        try (NDScope scope = new NDScope(); NDManager stepManager = model.manager().newSubManager()) {
+            scope.suppressNotUsedWarning();
+            Seeds.apply(Seeds.forStep(runSeed, step));
+            NDArray inputs = model.ids(stepManager, batch.inputs(), batch.rows(), batch.cols());   // (B, T)
+            NDArray targets = model.ids(stepManager, batch.targets(), batch.rows(), batch.cols()); // (B, T)
+            NDArray logits;
+            NDArray objectiveValue;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                logits = model.logits(inputs, true);                                            // (B, T, V)
+                objectiveValue = objective.evaluate(new NDList(targets), new NDList(logits));
+                collector.backward(objectiveValue);
+            }
+            loss = objectiveValue.getFloat();
+            crossEntropy = smoothed ? CrossEntropy.mean(logits, targets) : loss;
+            List<NDArray> grads = new ArrayList<>(parameters.size());
+            for (NamedParameter p : parameters) {
+                grads.add(p.array().getGradient());
+            }
+            gradNorm = GradientClipping.clip(grads, clipNorm);
+            optimizer.update(parameters, grads, lr);
+            for (NamedParameter p : parameters) {
+                JniUtils.zeroGrad((PtNDArray) p.array());
+            }
+        }
+        step++;
+        return new StepResult(step, loss, crossEntropy, lr, gradNorm, (System.nanoTime() - start) / 1e9, batch.tokens());
+    }
+
+    /** Steps done, which is also the index of the next batch. */
+    public long step() {
+        return step;
+    }
+
+    public GptModel model() {
+        return model;
+    }
+
+    public AdamW optimizer() {
+        return optimizer;
+    }
+
+    public long runSeed() {
+        return runSeed;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
