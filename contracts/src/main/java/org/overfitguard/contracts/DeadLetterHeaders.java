@@ -7,11 +7,15 @@ package org.overfitguard.contracts;
 public final class DeadLetterHeaders {
     /** Why the record was refused, in words. */
     public static final String REASON = "dead-letter-reason";
-    /** Exception class, when there was one. */
+    /** The underlying cause's message, when there was one. */
     public static final String CAUSE = "dead-letter-cause";
+    /** The exception's class name. */
+    public static final String EXCEPTION_CLASS = "dead-letter-exception-class-name";
     /** The topic the record came from. */
     public static final String TOPIC = "dead-letter-topic";
+    /** Its partition there. */
     public static final String PARTITION = "dead-letter-partition";
+    /** Its offset there. */
     public static final String OFFSET = "dead-letter-offset";
     /** The consumer group that refused it (ours, not the connector's). */
     public static final String CONSUMER = "dead-letter-consumer";

@@ -31,7 +31,7 @@ public final class Topics {
     /** The static topics, each created by the deployment (k8s KafkaTopic) or on first use locally. */
     public static final List<String> STATIC = List.of(RUNS, TRAIN_METRICS, CHECKPOINTS, EVALUATIONS, CONTROL, DEAD_LETTERS);
 
-    /** Run-scoped topics have this many partitions: all run events share the key runId. */
+    /** The static topics have this many partitions (events are keyed by run id); per-run topics have one. */
     public static final int STATIC_PARTITIONS = 3;
 
     private static final Pattern SAFE_RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
