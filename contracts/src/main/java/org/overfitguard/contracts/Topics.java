@@ -2,6 +2,12 @@ package org.overfitguard.contracts;
 
 import java.util.List;
 import java.util.regex.Pattern;
+import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StopRequested;
 
 /**
  * Every Kafka topic of the system. Static topics are constants; per-run topics are built by
@@ -37,6 +43,23 @@ public final class Topics {
     private static final Pattern SAFE_RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
 
     private Topics() {
+    }
+
+    /** The topic an event is published to: each event type has exactly one. */
+    public static String forEvent(Event event) {
+        if (event instanceof StepMetrics) {
+            return TRAIN_METRICS;
+        }
+        if (event instanceof CheckpointSaved) {
+            return CHECKPOINTS;
+        }
+        if (event instanceof EvaluationCompleted) {
+            return EVALUATIONS;
+        }
+        if (event instanceof StopRequested || event instanceof CancelRequested) {
+            return CONTROL;
+        }
+        return RUNS; // RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed
     }
 
     public static String batches(String runId) {

@@ -23,4 +23,15 @@ class TopicsTest {
             assertEquals(true, e.getMessage().startsWith("run id must match"));
         }
     }
+
+    @Test
+    void eachEventTypeHasItsTopic() {
+        java.util.Map<String, String> expected = java.util.Map.of("RunRequested", "runs", "RunStarted", "runs",
+                "DatasetPrepared", "runs", "RunCompleted", "runs", "RunFailed", "runs", "StepMetrics", "train-metrics",
+                "CheckpointSaved", "checkpoints", "EvaluationCompleted", "evaluations", "StopRequested", "control",
+                "CancelRequested", "control");
+        for (var e : SampleEvents.all()) {
+            assertEquals(expected.get(e.type()), Topics.forEvent(e), e.type());
+        }
+    }
 }

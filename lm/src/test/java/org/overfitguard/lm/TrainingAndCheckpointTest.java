@@ -54,6 +54,25 @@ class TrainingAndCheckpointTest {
     }
 
     @Test
+    void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+        // PyTorch's grad mode is per thread and on by default: in-place updates must still work
+        java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread worker = new Thread(() -> {
+            try (TrainingSession s = session(Fixtures.spec(""))) {
+                for (int k = 0; k < 3; k++) {
+                    s.train(Fixtures.batch(k, 2, k));
+                }
+                HeldOutEvaluator.evaluate(s.model(), List.of(Fixtures.batch(0, 2, 9)), 0, 2);
+            } catch (Throwable t) {
+                failure.set(t);
+            }
+        });
+        worker.start();
+        worker.join();
+        assertEquals(null, failure.get());
+    }
+
+    @Test
     void batchesMustComeInStepOrder() {
         try (TrainingSession s = session(Fixtures.spec(""))) {
             s.train(Fixtures.batch(0, 2, 1));

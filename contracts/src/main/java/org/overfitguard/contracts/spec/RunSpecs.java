@@ -13,8 +13,24 @@ public final class RunSpecs {
     private RunSpecs() {
     }
 
+    /**
+     * A spec bound as far as it goes: every bad field reported, and in {@code spec} each bad field
+     * replaced by its default, so that callers can add checks of their own and report all at once.
+     */
+    public record Checked(RunSpec spec, List<FieldError> errors) {
+    }
+
     /** Parses JSON (or YAML, which is a superset) into a valid spec, or throws with all field errors. */
     public static RunSpec parse(String text) {
+        Checked checked = check(text);
+        if (!checked.errors().isEmpty()) {
+            throw new InvalidRunSpecException(checked.errors());
+        }
+        return checked.spec();
+    }
+
+    /** Like {@link #parse}, but returns the errors instead of throwing. */
+    public static Checked check(String text) {
         JsonNode tree;
         String trimmed = text == null ? "" : text.strip();
         if (trimmed.isEmpty()) {
@@ -23,18 +39,26 @@ public final class RunSpecs {
             try {
                 tree = trimmed.startsWith("{") ? Json.mapper().readTree(trimmed) : Json.yaml().readTree(trimmed);
             } catch (JsonProcessingException e) {
-                throw new InvalidRunSpecException(List.of(new FieldError("(spec)", "unparseable text",
+                return new Checked(RunSpec.defaults(), List.of(new FieldError("(spec)", "unparseable text",
                         "JSON or YAML (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")")));
             }
             if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 tree = JsonNodeFactory.instance.objectNode();
             }
         }
-        return fromTree(tree);
+        return checkTree(tree);
     }
 
-    /** Binds an already parsed tree: defaults for missing fields, then validation. */
+    /** Binds an already parsed tree: defaults for missing fields, then validation; throws on any error. */
     public static RunSpec fromTree(JsonNode tree) {
+        Checked checked = checkTree(tree);
+        if (!checked.errors().isEmpty()) {
+            throw new InvalidRunSpecException(checked.errors());
+        }
+        return checked.spec();
+    }
+
+    private static Checked checkTree(JsonNode tree) {
         SpecBinder binder = new SpecBinder();
         RunSpec spec = binder.bind(tree, RunSpec.defaults(), "");
         List<FieldError> errors = new ArrayList<>(binder.errors());
@@ -44,10 +68,7 @@ public final class RunSpecs {
                 errors.add(e);
             }
         }
-        if (!errors.isEmpty()) {
-            throw new InvalidRunSpecException(errors);
-        }
-        return spec;
+        return new Checked(spec, List.copyOf(errors));
     }
 
     public static String toJson(RunSpec spec) {

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.GradMode;
 import org.overfitguard.lm.train.CrossEntropy;
 
 /**
@@ -26,6 +27,7 @@ public final class HeldOutEvaluator {
      */
     public static HeldOutScore evaluate(GptModel model, List<TokenBatch> heldOut, long maxTokens, int rowsPerForward) {
         List<int[][]> rows = rows(heldOut, maxTokens);
+        GradMode.offOnThisThread();
         if (rows.isEmpty()) {
             throw new IllegalArgumentException("no held-out tokens to evaluate");
         }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDScope;
 import java.util.Arrays;
 import java.util.Random;
 import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.GradMode;
 
 /**
  * Writes a continuation of a prompt, one token at a time, from softmax(logits / temperature) with a
@@ -20,6 +21,7 @@ public final class TextSampler {
     /** The prompt followed by {@code count} sampled token ids. An empty prompt starts from token 0. */
     public static int[] sample(GptModel model, int[] prompt, int count, double temperature, long seed) {
         Random random = new Random(seed);
+        GradMode.offOnThisThread();
         int[] tokens = Arrays.copyOf(prompt.length == 0 ? new int[] {0} : prompt, (prompt.length == 0 ? 1 : prompt.length) + count);
         int length = prompt.length == 0 ? 1 : prompt.length;
         int blockSize = model.config().blockSize();

@@ -14,6 +14,7 @@ import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.spec.OptimizerSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.GradMode;
 import org.overfitguard.lm.model.GptModel.NamedParameter;
 import org.overfitguard.lm.model.Seeds;
 
@@ -60,6 +61,7 @@ public final class TrainingSession implements AutoCloseable {
             throw new IllegalArgumentException("expected batch " + step + ", got batch " + batch.index());
         }
         long start = System.nanoTime();
+        GradMode.offOnThisThread();
         double lr = schedule.at(step);
         double loss;
         double crossEntropy;

@@ -1,0 +1,133 @@
+package org.overfitguard.trainer.ledger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.overfitguard.contracts.events.Event;
+
+/**
+ * The trainer's view of the runs in its partitions, folded from the runs, control and evaluations
+ * topics by {@link RunLedger}. Waiters (the scheduler, a run waiting for its dataset or a final
+ * evaluation) block on changes with {@link #await}.
+ */
+@ApplicationScoped
+public class RunBook {
+
+    private final Map<String, RunRecord> runs = new HashMap<>();
+    private boolean caughtUp;
+
+    public synchronized void apply(Event event, int partition) {
+        RunRecord r = runs.computeIfAbsent(event.runId(), RunRecord::new);
+        r.partition = partition;
+        r.apply(event);
+        notifyAll();
+    }
+
+    /** The ledger read every assigned partition up to where it ended at assignment (or fell behind again). */
+    public synchronized void setCaughtUp(boolean value) {
+        caughtUp = value;
+        notifyAll();
+    }
+
+    public synchronized boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Forgets runs of partitions this replica no longer owns. */
+    public synchronized void forgetPartitions(Set<Integer> partitions) {
+        runs.values().removeIf(r -> partitions.contains(r.partition));
+        notifyAll();
+    }
+
+    public synchronized void markFinishedHere(String runId) {
+        RunRecord r = runs.get(runId);
+        if (r != null) {
+            r.finishedHere = true;
+        }
+        notifyAll();
+    }
+
+    public synchronized Optional<RunRecord> snapshot(String runId) {
+        return Optional.ofNullable(runs.get(runId)).map(RunRecord::copy);
+    }
+
+    public synchronized List<RunRecord> all() {
+        return runs.values().stream().filter(r -> r.requested != null).sorted(Comparator.comparingLong(r -> r.order))
+                .map(RunRecord::copy).toList();
+    }
+
+    /**
+     * Takes the next run to train: first one that was started and never finished (a crash
+     * interrupted it), then the oldest pending request. A taken run is not handed out again unless
+     * {@link #release}d.
+     */
+    public synchronized Optional<RunRecord> take() {
+        Collection<RunRecord> candidates = runs.values().stream()
+                .filter(r -> r.requested != null && !r.finished() && !r.taken).toList();
+        Optional<RunRecord> next = candidates.stream().filter(r -> r.started != null).min(Comparator.comparingLong(r -> r.order))
+                .or(() -> candidates.stream().min(Comparator.comparingLong(r -> r.order)));
+        next.ifPresent(r -> r.taken = true);
+        return next.map(RunRecord::copy);
+    }
+
+    /** Takes every queued run that was cancelled before it started: they end without waiting their turn. */
+    public synchronized List<RunRecord> takeCancelledWhileQueued() {
+        List<RunRecord> cancelled = runs.values().stream()
+                .filter(r -> r.requested != null && r.cancel != null && r.started == null && !r.finished() && !r.taken)
+                .toList();
+        cancelled.forEach(r -> r.taken = true);
+        return cancelled.stream().map(RunRecord::copy).toList();
+    }
+
+    /** Hands a taken run back (its worker could not carry it on); it is taken again later. */
+    public synchronized void release(String runId) {
+        RunRecord r = runs.get(runId);
+        if (r != null) {
+            r.taken = false;
+        }
+        notifyAll();
+    }
+
+    /** Blocks until {@code condition} holds for the run (or the book), or the timeout passes. */
+    public synchronized Optional<RunRecord> await(String runId, Predicate<RunRecord> condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            RunRecord r = runs.get(runId);
+            if (r != null && condition.test(r)) {
+                return Optional.of(r.copy());
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /** Waits for any change, at most {@code timeout}. */
+    public synchronized void awaitChange(Duration timeout) throws InterruptedException {
+        wait(Math.max(1, timeout.toMillis()));
+    }
+
+    /** A cheap read for the training loop: has a stop or cancel arrived for the run? */
+    public synchronized StopSignal stopSignal(String runId) {
+        RunRecord r = runs.get(runId);
+        if (r == null) {
+            return StopSignal.ABANDON; // our partition was taken away
+        }
+        if (r.cancel != null) {
+            return StopSignal.CANCEL;
+        }
+        return r.stop != null ? StopSignal.STOP : StopSignal.NONE;
+    }
+
+    public enum StopSignal { NONE, STOP, CANCEL, ABANDON }
+}

@@ -1,0 +1,146 @@
+package org.overfitguard.trainer.ledger;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StopRequested;
+
+/**
+ * Everything the ledger has seen of one run, folded from its events. Guarded by the owning
+ * {@link RunBook}'s lock; readers take {@link RunBook#snapshot} copies.
+ */
+public final class RunRecord {
+
+    final String runId;
+    int partition = -1;
+    long order = Long.MAX_VALUE; // request time, for queue order
+    RunRequested requested;
+    RunStarted started;
+    DatasetPrepared dataset;
+    RunCompleted completed;
+    RunFailed failed;
+    StopRequested stop;
+    CancelRequested cancel;
+    EvaluationCompleted lastEvaluation;
+    /** held-out loss by evaluated step, to report the loss of the best step whatever the monitor */
+    final Map<Long, Double> heldOutLossByStep = new TreeMap<>();
+    /** this replica already finished it (its own RunCompleted may not have come back yet) */
+    boolean finishedHere;
+    /** this replica's worker (or its cancel sweeper) has taken it */
+    boolean taken;
+
+    RunRecord(String runId) {
+        this.runId = runId;
+    }
+
+    void apply(Event event) {
+        if (event instanceof RunRequested e) {
+            requested = e;
+            order = e.timestamp().toEpochMilli();
+        } else if (event instanceof RunStarted e) {
+            started = e;
+        } else if (event instanceof DatasetPrepared e) {
+            dataset = e;
+        } else if (event instanceof RunCompleted e) {
+            completed = e;
+        } else if (event instanceof RunFailed e) {
+            failed = e;
+        } else if (event instanceof StopRequested e) {
+            if (stop == null) {
+                stop = e; // the first decision counts
+            }
+        } else if (event instanceof CancelRequested e) {
+            cancel = e;
+        } else if (event instanceof EvaluationCompleted e) {
+            lastEvaluation = e;
+            if (e.status() == EvaluationStatus.OK && e.heldOutLoss() != null) {
+                heldOutLossByStep.put(e.step(), e.heldOutLoss());
+            }
+        }
+    }
+
+    public boolean finished() {
+        return completed != null || failed != null || finishedHere;
+    }
+
+    public RunStatus status() {
+        if (failed != null) {
+            return RunStatus.FAILED;
+        }
+        if (completed != null) {
+            return completed.reason() == CompletionReason.CANCELLED ? RunStatus.CANCELLED : RunStatus.COMPLETED;
+        }
+        return started != null ? RunStatus.RUNNING : RunStatus.PENDING;
+    }
+
+    RunRecord copy() {
+        RunRecord c = new RunRecord(runId);
+        c.partition = partition;
+        c.order = order;
+        c.requested = requested;
+        c.started = started;
+        c.dataset = dataset;
+        c.completed = completed;
+        c.failed = failed;
+        c.stop = stop;
+        c.cancel = cancel;
+        c.lastEvaluation = lastEvaluation;
+        c.heldOutLossByStep.putAll(heldOutLossByStep);
+        c.finishedHere = finishedHere;
+        c.taken = taken;
+        return c;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    public int partition() {
+        return partition;
+    }
+
+    public RunRequested requested() {
+        return requested;
+    }
+
+    public RunStarted started() {
+        return started;
+    }
+
+    public DatasetPrepared dataset() {
+        return dataset;
+    }
+
+    public RunCompleted completed() {
+        return completed;
+    }
+
+    public RunFailed failed() {
+        return failed;
+    }
+
+    public StopRequested stop() {
+        return stop;
+    }
+
+    public CancelRequested cancel() {
+        return cancel;
+    }
+
+    public EvaluationCompleted lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    public Double heldOutLossAt(Long step) {
+        return step == null ? null : heldOutLossByStep.get(step);
+    }
+}

@@ -1,0 +1,282 @@
+package org.overfitguard.trainer.training;
+
+import ai.djl.Device;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.lm.checkpoint.Checkpoint;
+import org.overfitguard.lm.checkpoint.CheckpointException;
+import org.overfitguard.lm.checkpoint.CheckpointMeta;
+import org.overfitguard.lm.checkpoint.CheckpointStore;
+import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
+import org.overfitguard.lm.model.Devices;
+import org.overfitguard.lm.model.GptConfig;
+import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.Seeds;
+import org.overfitguard.lm.train.StepResult;
+import org.overfitguard.lm.train.TrainingSession;
+import org.overfitguard.messaging.DeadLetters;
+import org.overfitguard.trainer.TrainerConfig;
+import org.overfitguard.trainer.ledger.RunBook;
+import org.overfitguard.trainer.ledger.RunBook.StopSignal;
+import org.overfitguard.trainer.ledger.RunRecord;
+
+/**
+ * Trains one run from start (or its newest valid checkpoint) to its end:
+ * RunStarted, wait for DatasetPrepared, then batch k = step k until max_steps, a StopRequested or a
+ * CancelRequested; StepMetrics every metrics_every steps, a checkpoint and CheckpointSaved every
+ * checkpoint_every steps; finally the chosen checkpoint becomes the final model and RunCompleted
+ * says which. A shutdown abandons the run quietly: it resumes from its checkpoint on the next start.
+ */
+@ApplicationScoped
+public class RunExecutor {
+
+    private static final Logger LOG = Logger.getLogger(RunExecutor.class);
+
+    @Inject
+    RunBook book;
+    @Inject
+    TrainerEvents events;
+    @Inject
+    TrainerMetrics metrics;
+    @Inject
+    LiveRuns live;
+    @Inject
+    TrainerConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private CheckpointStore store;
+    private Device device;
+    private DeadLetters deadLetters;
+    private volatile boolean shuttingDown;
+
+    private enum Outcome { MAX_STEPS, STOP, CANCEL, ABANDON }
+
+    void start(@Observes StartupEvent ignored) {
+        store = new CheckpointStore(Path.of(config.checkpointRoot()));
+        device = Devices.select(config.device());
+        deadLetters = new DeadLetters(bootstrapServers, "trainer-service-batches");
+        LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        shuttingDown = true;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public CheckpointStore store() {
+        return store;
+    }
+
+    /** Trains the run to its end; returns when it completed, failed, or was abandoned by a shutdown. */
+    public void execute(RunRecord run) throws InterruptedException {
+        String runId = run.runId();
+        RunSpec spec = run.requested().spec();
+        LOG.infof("run %s: spec %s", runId, org.overfitguard.contracts.spec.RunSpecs.toJson(spec));
+        LoadedCheckpoint resumed = null;
+        try {
+            Optional<Path> latest = store.latestValid(runId);
+            if (latest.isPresent()) {
+                resumed = CheckpointStore.load(latest.get(), device);
+            }
+        } catch (CheckpointException e) {
+            LOG.warnf("run %s: cannot resume from its newest checkpoint, starting over: %s", runId, e.getMessage());
+        }
+        long startStep = resumed == null ? 0 : resumed.meta().step();
+        events.publish(RunStarted.of(runId, spec, config.instanceId(), device.toString(), startStep));
+        live.started(runId, startStep, device.toString());
+        try {
+            Optional<RunRecord> ready = book.await(runId, r -> r.dataset() != null || r.failed() != null
+                    || r.cancel() != null || r.stop() != null || shuttingDown, config.datasetTimeout());
+            if (shuttingDown) {
+                return;
+            }
+            if (ready.isEmpty()) {
+                fail(runId, "no DatasetPrepared from data-service within " + config.datasetTimeout().toSeconds() + " s");
+                return;
+            }
+            if (ready.get().failed() != null) {
+                LOG.warnf("run %s failed in %s: %s", runId, ready.get().failed().service(), ready.get().failed().reason());
+                book.markFinishedHere(runId);
+                return;
+            }
+            if (ready.get().dataset() == null) { // a stop or cancel before any data: nothing trained
+                complete(runId, ready.get().cancel() != null ? CompletionReason.CANCELLED
+                        : CompletionReason.of(ready.get().stop().reason()), startStep, null, null, null);
+                return;
+            }
+            train(run, spec, ready.get().dataset(), resumed);
+        } catch (RuntimeException | IOException | CheckpointException e) {
+            LOG.errorf(e, "run %s failed", runId);
+            fail(runId, e.getMessage() == null ? e.toString() : e.getMessage());
+        } finally {
+            if (resumed != null) {
+                resumed.close();
+            }
+            live.ended(runId);
+            metrics.ended(runId);
+        }
+    }
+
+    private void train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed)
+            throws InterruptedException, IOException, CheckpointException {
+        String runId = run.runId();
+        TrainingSession session = resumed != null
+                ? new TrainingSession(resumed.model(), resumed.optimizer(), spec, resumed.meta().step())
+                : TrainingSession.fresh(GptModel.create(GptConfig.of(spec, dataset.vocabSize()), device, spec.seed()), spec);
+        long fromOffset = resumed == null ? 0 : resumed.meta().nextBatchOffset();
+        LOG.infof("run %s: %,d parameters, %d of %d decay; training from step %d (batch offset %d)", runId,
+                session.model().parameterCount(), session.optimizer().decayCount(session.model().parameters()),
+                session.model().parameters().size(), session.step(), fromOffset);
+        Checkpoint lastCheckpoint = null;
+        StepWindow window = new StepWindow();
+        StepWindow checkpointWindow = new StepWindow();
+        long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
+        Outcome outcome = Outcome.MAX_STEPS;
+        try (BatchStream batches = new BatchStream(bootstrapServers, runId, fromOffset, deadLetters,
+                "trainer-batches-" + config.instanceId())) {
+            while (session.step() < spec.training().maxSteps()) {
+                Outcome signal = signal(runId);
+                if (signal != null) {
+                    outcome = signal;
+                    break;
+                }
+                TokenBatch batch = batches.next(session.step(), () -> signal(runId) != null);
+                if (batch == null) {
+                    continue; // the loop head reads the signal
+                }
+                StepResult r = session.train(batch);
+                tokensSeen += r.tokens();
+                window.add(r);
+                checkpointWindow.add(r);
+                metrics.step(runId, r, window.tokensPerSecond());
+                live.stepped(runId, r, window.tokensPerSecond());
+                if (r.step() % spec.training().metricsEvery() == 0) {
+                    events.report(window.metrics(runId, tokensSeen));
+                    window.reset();
+                }
+                if (r.step() % spec.training().checkpointEvery() == 0) {
+                    lastCheckpoint = checkpoint(runId, spec, session, dataset, batches.nextOffset(), checkpointWindow.meanCrossEntropy());
+                    checkpointWindow.reset();
+                }
+            }
+            if (outcome == Outcome.MAX_STEPS && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
+                lastCheckpoint = checkpoint(runId, spec, session, dataset, batches.nextOffset(),
+                        checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy());
+            }
+            finish(runId, spec, session, dataset, outcome, lastCheckpoint, batches.nextOffset());
+        }
+    }
+
+    private Outcome signal(String runId) {
+        if (shuttingDown) {
+            return Outcome.ABANDON;
+        }
+        StopSignal s = book.stopSignal(runId);
+        return switch (s) {
+            case NONE -> null;
+            case STOP -> Outcome.STOP;
+            case CANCEL -> Outcome.CANCEL;
+            case ABANDON -> Outcome.ABANDON;
+        };
+    }
+
+    private Checkpoint checkpoint(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset,
+                                  long nextOffset, double trainLoss) throws IOException {
+        CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, runId, session.step(), nextOffset, session.runSeed(),
+                Seeds.SCHEDULE, session.optimizer().step(), trainLoss, session.model().config(), spec, dataset, Event.now());
+        Checkpoint c = store.write(runId, session, meta);
+        events.publish(new CheckpointSaved(runId, Event.newId(), Event.now(), c.step(), c.dir().toString(),
+                c.manifestSha256(), trainLoss, c.sizeBytes()));
+        return c;
+    }
+
+    private void finish(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset, Outcome outcome,
+                        Checkpoint lastCheckpoint, long nextOffset) throws InterruptedException, IOException, CheckpointException {
+        boolean restoreBest = spec.earlyStopping().restoreBest();
+        switch (outcome) {
+            case ABANDON -> LOG.infof("run %s: abandoned at step %d, resumes from its checkpoint", runId, session.step());
+            case CANCEL -> {
+                EvaluationCompleted last = book.snapshot(runId).map(RunRecord::lastEvaluation).orElse(null);
+                complete(runId, CompletionReason.CANCELLED, session.step(), last == null ? null : last.bestStep(), null, null);
+            }
+            case STOP -> {
+                StopRequested stop = book.snapshot(runId).orElseThrow().stop();
+                Path chosen = restoreBest && stop.bestCheckpoint() != null ? Path.of(stop.bestCheckpoint())
+                        : latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
+                complete(runId, CompletionReason.of(stop.reason()), session.step(), restoreBest ? stop.bestStep() : session.step(),
+                        chosen, stop.reason().name());
+            }
+            case MAX_STEPS -> {
+                long last = spec.training().maxSteps();
+                Optional<RunRecord> evaluated = book.await(runId, r -> r.stop() != null
+                        || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last), config.finalEvaluationTimeout());
+                RunRecord r = evaluated.orElseGet(() -> book.snapshot(runId).orElseThrow());
+                if (r.stop() != null) {
+                    finish(runId, spec, session, dataset, Outcome.STOP, lastCheckpoint, nextOffset);
+                    return;
+                }
+                EvaluationCompleted e = r.lastEvaluation();
+                boolean useBest = restoreBest && e != null && e.bestCheckpoint() != null;
+                Path chosen = useBest ? Path.of(e.bestCheckpoint()) : lastCheckpoint.dir();
+                complete(runId, CompletionReason.MAX_STEPS, session.step(), useBest ? e.bestStep() : lastCheckpoint.step(),
+                        chosen, "max_steps");
+            }
+        }
+    }
+
+    /** The current state as a checkpoint: the last one written if it is current, else a new one. */
+    private Path latest(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset,
+                        Checkpoint lastCheckpoint, long nextOffset) throws IOException {
+        if (lastCheckpoint != null && lastCheckpoint.step() == session.step()) {
+            return lastCheckpoint.dir();
+        }
+        Optional<Path> onDisk = store.latestValid(runId);
+        if (onDisk.isPresent() && onDisk.get().equals(store.stepDir(runId, session.step()))) {
+            return onDisk.get();
+        }
+        return checkpoint(runId, spec, session, dataset, nextOffset, Double.NaN).dir();
+    }
+
+    private void complete(String runId, CompletionReason reason, long steps, Long bestStep, Path chosen, String why)
+            throws IOException, CheckpointException {
+        Path finalModel = chosen == null ? null : store.promoteToFinal(runId, chosen);
+        Double bestLoss = book.snapshot(runId).map(r -> r.heldOutLossAt(bestStep)).orElse(null);
+        events.publish(new RunCompleted(runId, Event.newId(), Event.now(), reason, steps, bestStep, bestLoss,
+                finalModel == null ? null : finalModel.toString(), chosen == null ? null : chosen.toString()));
+        book.markFinishedHere(runId);
+        LOG.infof("run %s: completed (%s) after %d steps; final model %s (step %s, held-out loss %s)", runId,
+                why == null ? reason : why, steps, finalModel, bestStep, bestLoss);
+    }
+
+    private void fail(String runId, String reason) {
+        try {
+            events.publish(RunFailed.of(runId, TrainerEvents.SERVICE, reason));
+            book.markFinishedHere(runId);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "run %s: could not publish RunFailed (%s); it will be retried on restart", runId, reason);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package org.overfitguard.trainer;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.DeadLetterHeaders;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.batch.TokenBatchCodec;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StopReason;
+import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.json.EventDeserializer;
+import org.overfitguard.contracts.json.Json;
+import org.overfitguard.kafka.KafkaBrokerResource;
+import org.overfitguard.kafka.TopicIO;
+
+/**
+ * trainer-service against a real broker; the test plays data-service (DatasetPrepared and the batch
+ * stream) and the evaluator (StopRequested).
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class TrainerServiceTest {
+
+    private static final String TINY = """
+            model: {layers: 1, heads: 2, width: 32, block_size: 8}
+            training: {batch_size: 4, max_steps: 1000, checkpoint_every: 5, metrics_every: 5}
+            """;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void aBadSpecIsA400ListingEveryBadField() {
+        submit("application/yaml", "model: {layers: 0, heads: 3}\ntraining: {max_steps: 9999999}\n")
+                .then().statusCode(400)
+                .body("fields.field", hasItems("model.layers", "model.heads", "training.max_steps"))
+                .body("fields.find { it.field == 'model.layers' }.message", equalTo("model.layers must be in [1, 48], was 0"));
+        submit("application/json", "{\"training\": {\"max_steps\": 400000, \"batch_size\": 4096}}")
+                .then().statusCode(400)
+                .body("fields.field", hasItems("training.batch_size"));
+    }
+
+    @Test
+    void trainsFromRealBatchesAndFinishesOnTheRequestedBestCheckpoint() throws Exception {
+        String runId = submit("application/yaml", TINY)
+                .then().statusCode(202).extract().path("run_id");
+        RunStarted started = await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        assertEquals("cpu()", started.device());
+        playDataService(runId, 40, 17);
+
+        List<CheckpointSaved> checkpoints = await().atMost(Duration.ofSeconds(120))
+                .until(() -> all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 3);
+        CheckpointSaved best = checkpoints.get(0);
+        assertEquals(5, best.step());
+        assertTrue(Files.isDirectory(Path.of(best.path())), best.path());
+
+        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(new StopRequested(runId, Event.newId(), Event.now(),
+                StopReason.PATIENCE_EXHAUSTED, "heldout_loss", 15, 5L, 2.0, best.path(), "test")).getBytes(StandardCharsets.UTF_8));
+        RunCompleted done = await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        assertEquals(CompletionReason.PATIENCE_EXHAUSTED, done.reason());
+        assertEquals(best.path(), done.finalCheckpoint());
+        assertEquals(5L, done.bestStep());
+        for (String file : List.of("model.params", "optimizer.state", "meta.json", "MANIFEST.sha256")) {
+            assertArrayEquals(Files.readAllBytes(Path.of(best.path(), file)), Files.readAllBytes(Path.of(done.finalModelPath(), file)), file);
+        }
+        List<StepMetrics> metrics = all(Topics.TRAIN_METRICS, runId, StepMetrics.class);
+        assertTrue(metrics.size() >= 3 && metrics.get(0).step() == 5 && metrics.get(0).tokensPerSecond() > 0, metrics.toString());
+        given().when().get("/runs/" + runId).then().statusCode(200)
+                .body("status", equalTo("completed")).body("reason", equalTo("patience_exhausted"));
+
+        // the poison batch went to the dead-letter topic with a reason; training went on past it
+        List<ConsumerRecord<String, byte[]>> dead = TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS);
+        assertTrue(dead.stream().anyMatch(r -> header(r, DeadLetterHeaders.TOPIC).equals(Topics.batches(runId))
+                && header(r, DeadLetterHeaders.REASON).startsWith("corrupt token batch")), "poison batch dead-lettered");
+        assertTrue(checkpoints.stream().anyMatch(c -> c.step() >= 15), "training continued past the poison batch");
+    }
+
+    @Test
+    void deleteCancelsARunThatWaitsForItsData() {
+        String runId = submit("application/yaml", TINY)
+                .then().statusCode(202).extract().path("run_id");
+        given().when().delete("/runs/" + runId).then().statusCode(202);
+        RunCompleted done = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        assertEquals(CompletionReason.CANCELLED, done.reason());
+        given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("cancelled"));
+        given().when().delete("/runs/" + runId).then().statusCode(409);
+        given().when().get("/runs/no-such-run").then().statusCode(404);
+    }
+
+    @Test
+    void aPoisonRunRecordIsDeadLetteredAndTheLedgerGoesOn() {
+        TopicIO.send(bootstrap, Topics.RUNS, "junk", "{not an event".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
+                .anyMatch(r -> header(r, DeadLetterHeaders.TOPIC).equals(Topics.RUNS)
+                        && header(r, DeadLetterHeaders.REASON).startsWith("not a valid event on runs")));
+        String runId = submit("application/json", "{}").then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs/" + runId).then().statusCode(200));
+        given().when().delete("/runs/" + runId).then().statusCode(202);
+    }
+
+    private static io.restassured.response.Response submit(String contentType, String body) {
+        return given().contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).when().post("/runs");
+    }
+
+    /** What data-service would do: DatasetPrepared, then batches 0..n-1 on a one-partition topic, a poison record among them. */
+    private void playDataService(String runId, int batches, long seed) {
+        TopicIO.create(bootstrap, Topics.batches(runId), 1);
+        DatasetPrepared dataset = new DatasetPrepared(runId, Event.newId(), Event.now(), "byte", 16, List.of(), -1, 15, 1,
+                1000, 800, 200, 1, 10, null, null);
+        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(dataset).getBytes(StandardCharsets.UTF_8));
+        Random random = new Random(seed);
+        for (int k = 0; k < batches; k++) {
+            if (k == 12) {
+                TopicIO.send(bootstrap, Topics.batches(runId), runId, "garbage".getBytes(StandardCharsets.UTF_8));
+            }
+            int[] stream = random.ints(4 * 8 + 1, 0, 15).toArray();
+            int[] in = new int[32];
+            int[] out = new int[32];
+            for (int i = 0; i < 32; i++) {
+                in[i] = stream[i];
+                out[i] = stream[i + 1];
+            }
+            TopicIO.send(bootstrap, Topics.batches(runId), runId, TokenBatchCodec.encode(new TokenBatch(runId, k, false, 4, 8, in, out)));
+        }
+    }
+
+    private <E extends Event> List<E> all(String topic, String runId, Class<E> type) {
+        EventDeserializer d = new EventDeserializer();
+        return TopicIO.readAll(bootstrap, topic).stream().filter(r -> runId.equals(r.key()))
+                .map(r -> {
+                    try {
+                        return d.deserialize(topic, r.value());
+                    } catch (RuntimeException e) {
+                        return null;
+                    }
+                })
+                .filter(type::isInstance).map(type::cast).toList();
+    }
+
+    private <E extends Event> E first(String topic, String runId, Class<E> type) {
+        return all(topic, runId, type).stream().findFirst().orElse(null);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
