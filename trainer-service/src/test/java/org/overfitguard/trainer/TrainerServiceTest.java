@@ -59,9 +59,11 @@ class TrainerServiceTest {
                 .then().statusCode(400)
                 .body("fields.field", hasItems("model.layers", "model.heads", "training.max_steps"))
                 .body("fields.find { it.field == 'model.layers' }.message", equalTo("model.layers must be in [1, 48], was 0"));
-        submit("application/json", "{\"training\": {\"max_steps\": 400000, \"batch_size\": 4096}}")
+        submit("application/json", "{\"training\": {\"batch_size\": 4096}, \"model\": {\"block_size\": 128, \"width\": 2048, \"layers\": 24}}")
                 .then().statusCode(400)
-                .body("fields.field", hasItems("training.batch_size"));
+                .body("fields.field", hasItems("training.batch_size", "model"))
+                .body("fields.find { it.field == 'training.batch_size' }.allowed",
+                        equalTo("such that batch_size x model.block_size <= 262144 (was 524288; trainer.limits.max-batch-tokens)"));
     }
 
     @Test

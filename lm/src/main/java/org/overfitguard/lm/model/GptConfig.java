@@ -38,8 +38,13 @@ public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int
      * (3C*C + 3C + C*C + C), MLP (4C*C + 4C + 4C*C + C); final LayerNorm 2C; output V*C unless tied.
      */
     public long expectedParameterCount() {
+        return parameterCount(vocabSize, blockSize, layers, width, weightTying);
+    }
+
+    /** The same formula for any shape, also one that would not make a valid model. */
+    public static long parameterCount(long vocabSize, long blockSize, long layers, long width, boolean tied) {
         long c = width;
         long perBlock = 4 * c + (3 * c * c + 3 * c + c * c + c) + (4 * c * c + 4 * c + 4 * c * c + c);
-        return (long) vocabSize * c + (long) blockSize * c + layers * perBlock + 2 * c + (weightTying ? 0 : (long) vocabSize * c);
+        return vocabSize * c + blockSize * c + layers * perBlock + 2 * c + (tied ? 0 : vocabSize * c);
     }
 }

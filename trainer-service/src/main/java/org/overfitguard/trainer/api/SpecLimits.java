@@ -48,7 +48,8 @@ public class SpecLimits {
                     "such that batch_size x model.block_size <= " + l.maxBatchTokens() + " (was " + batchTokens
                             + "; trainer.limits.max-batch-tokens)"));
         }
-        long parameters = GptConfig.of(spec, largestVocabulary(spec.tokenizer().kind())).expectedParameterCount();
+        long parameters = GptConfig.parameterCount(largestVocabulary(spec.tokenizer().kind()), spec.model().blockSize(),
+                spec.model().layers(), spec.model().width(), spec.regularization().weightTying());
         if (parameters > l.maxParameters()) {
             errors.add(new FieldError("model", "about " + parameters + " parameters",
                     "at most " + l.maxParameters() + " parameters on this trainer (trainer.limits.max-parameters)"));
