@@ -1,0 +1,27 @@
+package org.overfitguard.data;
+
+import io.smallrye.config.ConfigMapping;
+import java.time.Duration;
+
+/** Settings of data-service, under the prefix {@code data}. */
+@ConfigMapping(prefix = "data")
+public interface DataConfig {
+
+    /** This replica's name, for its ledger's consumer group instance id. */
+    String instanceId();
+
+    /** File and directory corpora must lie under this directory. */
+    String root();
+
+    long maxCorpusBytes();
+
+    int leadBatches();
+
+    int heldoutWindowsPerRecord();
+
+    Duration topicRetention();
+
+    boolean deleteTopicsAfterRun();
+
+    int entropySamples();
+}

@@ -1,0 +1,146 @@
+package org.overfitguard.data.corpus;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.overfitguard.contracts.spec.DataSpec;
+import org.overfitguard.text.synthetic.SyntheticGrammar;
+
+/**
+ * Reads a run's corpus: the synthetic grammar, one UTF-8 text file, or every .txt file of a
+ * directory (recursively, in path order). File sources are confined to the data root: the resolved
+ * real path (symlinks followed) must stay inside it. Size and encoding are checked before anything
+ * is used; every refusal says what was wrong and what is allowed.
+ */
+public final class CorpusLoader {
+
+    private final Path root;
+    private final long maxBytes;
+
+    public CorpusLoader(Path root, long maxBytes) {
+        this.root = root.toAbsolutePath().normalize();
+        this.maxBytes = maxBytes;
+    }
+
+    public Corpus load(DataSpec spec, long seed) throws DatasetException {
+        Corpus corpus = switch (spec.source()) {
+            case SYNTHETIC -> new Corpus(List.of(SyntheticGrammar.english().corpus(spec.sentences(), seed)), true);
+            case FILE -> new Corpus(List.of(read(regularFile(confined(spec.path())))), false);
+            case DIRECTORY -> new Corpus(readDirectory(confined(spec.path())), false);
+        };
+        return spec.maxChars() > 0 ? cut(corpus, spec.maxChars()) : corpus;
+    }
+
+    private Path confined(String relative) throws DatasetException {
+        Path candidate = root.resolve(relative).normalize();
+        if (!candidate.startsWith(root)) {
+            throw new DatasetException("data.path '" + relative + "' leads outside the data root " + root);
+        }
+        if (!Files.exists(candidate)) {
+            throw new DatasetException("data.path '" + relative + "' does not exist under the data root " + root);
+        }
+        return requireInsideRoot(candidate, relative);
+    }
+
+    private Path requireInsideRoot(Path candidate, String shown) throws DatasetException {
+        try {
+            Path real = candidate.toRealPath();
+            if (!real.startsWith(root.toRealPath())) {
+                throw new DatasetException("data.path '" + shown + "' resolves (through a symlink) to " + real
+                        + ", outside the data root " + root);
+            }
+            return real;
+        } catch (IOException e) {
+            throw new DatasetException("data.path '" + shown + "' cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static Path regularFile(Path path) throws DatasetException {
+        if (!Files.isRegularFile(path)) {
+            throw new DatasetException("data.path must name a file for source file, " + path + " is not one");
+        }
+        return path;
+    }
+
+    private List<String> readDirectory(Path dir) throws DatasetException {
+        if (!Files.isDirectory(dir)) {
+            throw new DatasetException("data.path must name a directory for source directory, " + dir + " is not one");
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(dir, 8)) {
+            files = walk.filter(p -> p.getFileName().toString().endsWith(".txt")).sorted().toList();
+        } catch (IOException e) {
+            throw new DatasetException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new DatasetException("directory " + dir + " holds no .txt file");
+        }
+        long total = 0;
+        List<String> documents = new ArrayList<>();
+        for (Path f : files) {
+            Path real = requireInsideRoot(f, root.relativize(f.toAbsolutePath().normalize()).toString());
+            total += size(real);
+            if (total > maxBytes) {
+                throw tooLarge(total);
+            }
+            documents.add(read(real));
+        }
+        return documents;
+    }
+
+    private String read(Path file) throws DatasetException {
+        long size = size(file);
+        if (size > maxBytes) {
+            throw tooLarge(size);
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (MalformedInputException e) {
+            throw new DatasetException("file " + root.relativize(file) + " is not UTF-8 text (malformed input of "
+                    + e.getInputLength() + " byte(s))", e);
+        } catch (CharacterCodingException e) {
+            throw new DatasetException("file " + root.relativize(file) + " is not UTF-8 text", e);
+        }
+    }
+
+    private static long size(Path file) throws DatasetException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatasetException tooLarge(long bytes) {
+        return new DatasetException("corpus is larger than data.max-corpus-bytes (" + maxBytes + " bytes): " + bytes
+                + " bytes read so far; use data.max_chars in the run spec or a smaller corpus");
+    }
+
+    private static Corpus cut(Corpus corpus, long maxChars) {
+        List<String> kept = new ArrayList<>();
+        long left = maxChars;
+        for (String d : corpus.documents()) {
+            if (left <= 0) {
+                break;
+            }
+            kept.add(d.length() <= left ? d : d.substring(0, (int) left));
+            left -= d.length();
+        }
+        return new Corpus(kept, corpus.synthetic());
+    }
+}

@@ -1,0 +1,93 @@
+package org.overfitguard.data.dataset;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.data.corpus.Corpus;
+import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.corpus.DatasetException;
+import org.overfitguard.text.synthetic.SyntheticGrammar;
+import org.overfitguard.text.synthetic.SyntheticGrammar.EntropyEstimate;
+import org.overfitguard.text.tokenize.Tokenizer;
+import org.overfitguard.text.tokenize.Tokenizers;
+
+/**
+ * Corpus to {@link Dataset}: load, split, tokenize (the vocabulary comes from the whole corpus, so
+ * held-out text has no unknown symbols a char model could not have seen), cut the held-out text
+ * into non-overlapping windows of block_size + 1 tokens, and check that both sides are big enough.
+ * All checks happen here, before anything is sent.
+ */
+public final class DatasetBuilder {
+
+    private final CorpusLoader loader;
+    private final int windowsPerRecord;
+    private final int entropySamples;
+
+    public DatasetBuilder(CorpusLoader loader, int windowsPerRecord, int entropySamples) {
+        this.loader = loader;
+        this.windowsPerRecord = windowsPerRecord;
+        this.entropySamples = entropySamples;
+    }
+
+    public Dataset build(String runId, RunSpec spec) throws DatasetException {
+        Corpus corpus = loader.load(spec.data(), spec.seed());
+        if (corpus.chars() == 0) {
+            throw new DatasetException("the corpus is empty");
+        }
+        Split split = Split.of(corpus, spec.data().heldOutFraction(), spec.data().chunkChars(), spec.seed());
+        String whole = String.join("\n\n", corpus.documents());
+        Tokenizer tokenizer = Tokenizers.forCorpus(spec.tokenizer().kind(), whole);
+        int window = spec.model().blockSize() + 1;
+        String trainText = split.trainText();
+        int[] trainTokens = tokenizer.encode(trainText);
+        if (trainTokens.length < window + 1) {
+            throw new DatasetException("the train split has " + trainTokens.length + " tokens, fewer than model.block_size + 2 = "
+                    + (window + 1) + "; use a larger corpus or a smaller block size");
+        }
+        int[] heldOutTokens = tokenizer.encode(split.heldOutText());
+        int windows = heldOutTokens.length / window;
+        if (windows == 0) {
+            throw new DatasetException("the held-out split has " + heldOutTokens.length + " tokens, fewer than model.block_size + 1 = "
+                    + window + "; raise data.held_out_fraction or use a larger corpus");
+        }
+        EntropyEstimate entropy = corpus.synthetic()
+                ? SyntheticGrammar.english().entropyPerToken(tokenizer, entropySamples, spec.seed()) : null;
+        double charsPerToken = (double) whole.length() / Math.max(1, tokenizer.encode(whole).length);
+        return new Dataset(spec, runId, tokenizer, trainText, trainTokens, heldOutRecords(runId, heldOutTokens, windows, window),
+                (long) windows * (window - 1), windows, corpus.documents().size(), corpus.chars(), charsPerToken, entropy);
+    }
+
+    private List<TokenBatch> heldOutRecords(String runId, int[] tokens, int windows, int window) {
+        List<TokenBatch> records = new ArrayList<>();
+        int t = window - 1;
+        for (int first = 0; first < windows; first += windowsPerRecord) {
+            int rows = Math.min(windowsPerRecord, windows - first);
+            int[] inputs = new int[rows * t];
+            int[] targets = new int[rows * t];
+            for (int r = 0; r < rows; r++) {
+                int start = (first + r) * window;
+                System.arraycopy(tokens, start, inputs, r * t, t);
+                System.arraycopy(tokens, start + 1, targets, r * t, t);
+            }
+            records.add(new TokenBatch(runId, records.size(), true, rows, t, inputs, targets));
+        }
+        return records;
+    }
+
+    /** The DatasetPrepared event describing a dataset. */
+    public static DatasetPrepared describe(Dataset d) {
+        Tokenizer tok = d.tokenizer();
+        return new DatasetPrepared(d.runId(), Event.newId(), Event.now(), tok.kind(), tok.vocabSize(),
+                List.copyOf(tok.vocabulary()), tok.unknownId(), tok.maskId(), d.documents(), d.corpusChars(),
+                d.trainTokens().length, d.heldOutTokens(), d.heldOut().size(), d.heldOutWindows(),
+                d.entropy() == null ? null : d.entropy().natsPerToken(), d.entropy() == null ? null : d.entropy().method());
+    }
+
+    static int[] slice(int[] tokens, int from, int length) {
+        return Arrays.copyOfRange(tokens, from, from + length);
+    }
+}

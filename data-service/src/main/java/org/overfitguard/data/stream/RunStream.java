@@ -1,0 +1,109 @@
+package org.overfitguard.data.stream;
+
+import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.data.corpus.DatasetException;
+import org.overfitguard.data.dataset.BatchFactory;
+import org.overfitguard.data.dataset.Dataset;
+import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.text.augment.SynonymSource;
+
+/**
+ * One run's data, on its own thread: build the dataset (every check before anything is sent),
+ * create the two topics, write the held-out set once, publish DatasetPrepared, then stream batch k
+ * for k = (last batch on the topic) + 1 .. max_steps - 1, staying at most {@code lead} batches ahead
+ * of the trainer's reported step. A bad corpus ends in RunFailed with the reason, nothing sent.
+ */
+final class RunStream implements Runnable {
+
+    private static final Logger LOG = Logger.getLogger(RunStream.class);
+
+    /** What a stream needs from the service. */
+    record Services(DatasetBuilder builder, SynonymSource synonyms, TopicAdmin admin, DataEvents events,
+                    TrainerProgress progress, DataMetrics metrics, String bootstrap, int leadBatches) {
+    }
+
+    private final RunStarted started;
+    private final Services s;
+    private final BooleanSupplier stop;
+    private volatile boolean failedForGood;
+
+    RunStream(RunStarted started, Services services, BooleanSupplier stop) {
+        this.started = started;
+        this.s = services;
+        this.stop = stop;
+    }
+
+    /** True when the run was failed (RunFailed sent): the stream must not be started again. */
+    boolean failedForGood() {
+        return failedForGood;
+    }
+
+    @Override
+    public void run() {
+        String runId = started.runId();
+        Dataset dataset;
+        try {
+            dataset = s.builder().build(runId, started.spec());
+        } catch (DatasetException e) {
+            LOG.warnf("run %s: %s", runId, e.getMessage());
+            s.events().publish(RunFailed.of(runId, DataEvents.SERVICE, e.getMessage()));
+            failedForGood = true;
+            return;
+        }
+        s.admin().createRunTopics(runId);
+        try (RunTopics topics = new RunTopics(s.bootstrap(), runId)) {
+            int present = topics.heldOutRecords();
+            if (present == 0) {
+                topics.writeHeldOut(dataset.heldOut());
+            } else if (present != dataset.heldOut().size()) {
+                throw new IllegalStateException("heldout topic of run " + runId + " has " + present + " records, the dataset "
+                        + dataset.heldOut().size());
+            }
+            s.events().publish(DatasetBuilder.describe(dataset));
+            stream(dataset, topics);
+        }
+    }
+
+    private void stream(Dataset dataset, RunTopics topics) {
+        String runId = dataset.runId();
+        int maxSteps = dataset.spec().training().maxSteps();
+        int lead = Math.max(s.leadBatches(), 2 * dataset.spec().training().metricsEvery() + 2);
+        BatchFactory factory = new BatchFactory(dataset, s.synonyms());
+        long k = topics.lastBatchIndex() + 1;
+        LOG.infof("run %s: streaming batches %d..%d, at most %d ahead of the trainer", runId, k, maxSteps - 1, lead);
+        while (k < maxSteps) {
+            if (stop.getAsBoolean()) {
+                LOG.infof("run %s: stream stopped at batch %d", runId, k);
+                return;
+            }
+            long ahead = k - s.progress().step(runId);
+            s.metrics().lead(runId, ahead);
+            if (ahead >= lead) {
+                topics.flush();
+                sleep();
+                continue;
+            }
+            if (topics.failure() != null) {
+                throw new IllegalStateException("batch send failed: " + topics.failure().getMessage(), topics.failure());
+            }
+            BatchFactory.Made made = factory.batch(k);
+            topics.send(made.batch());
+            s.metrics().produced(runId, made.batch().tokens(), made.counts());
+            k++;
+        }
+        topics.flush();
+        LOG.infof("run %s: all %d batches are on the topic", runId, maxSteps);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.overfitguard.data.stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StopRequested;
+
+/**
+ * Which runs of this replica's partitions need a batch stream: a run needs one from its (latest)
+ * RunStarted until it completes, fails, or is asked to stop or cancel.
+ */
+@ApplicationScoped
+public class StreamBook {
+
+    /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal. */
+    public record Entry(String runId, int partition, RunStarted started, boolean ended) {
+    }
+
+    private final Map<String, Entry> runs = new HashMap<>();
+    private boolean caughtUp;
+
+    public synchronized void apply(Event event, int partition) {
+        Entry e = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false));
+        if (event instanceof RunStarted s) {
+            e = new Entry(e.runId(), partition, s, e.ended());
+        } else if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof StopRequested
+                || event instanceof CancelRequested) {
+            e = new Entry(e.runId(), partition, e.started(), true);
+        } else {
+            return;
+        }
+        runs.put(event.runId(), e);
+        notifyAll();
+    }
+
+    public synchronized void markEnded(String runId) {
+        runs.computeIfPresent(runId, (id, e) -> new Entry(id, e.partition(), e.started(), true));
+        notifyAll();
+    }
+
+    public synchronized void setCaughtUp(boolean value) {
+        caughtUp = value;
+        notifyAll();
+    }
+
+    public synchronized boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public synchronized void forgetPartitions(Set<Integer> partitions) {
+        runs.values().removeIf(e -> partitions.contains(e.partition()));
+        notifyAll();
+    }
+
+    public synchronized boolean ended(String runId) {
+        Entry e = runs.get(runId);
+        return e == null || e.ended();
+    }
+
+    public synchronized List<Entry> entries() {
+        return List.copyOf(runs.values());
+    }
+
+    public synchronized void awaitChange(long millis) throws InterruptedException {
+        wait(millis);
+    }
+}

@@ -1,0 +1,142 @@
+package org.overfitguard.data.stream;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.overfitguard.data.DataConfig;
+import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.text.augment.WordNetSynonyms;
+
+/**
+ * Keeps one {@link RunStream} per run that needs one: started (by its latest RunStarted) and not
+ * ended. Acts only once the ledger has caught up. A stream that failed on a transient error is
+ * started again after a pause; one that failed the run (bad corpus) is not. Streams of ended runs
+ * stop at their next batch, and their topics are deleted when configured.
+ */
+@ApplicationScoped
+public class StreamSupervisor {
+
+    private static final Logger LOG = Logger.getLogger(StreamSupervisor.class);
+    private static final long RETRY_MILLIS = 5000;
+
+    @Inject
+    StreamBook book;
+    @Inject
+    DataConfig config;
+    @Inject
+    TopicAdmin admin;
+    @Inject
+    DataEvents events;
+    @Inject
+    TrainerProgress progress;
+    @Inject
+    DataMetrics metrics;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    /** runId -> the RunStarted event id its stream serves (or served). */
+    private final Map<String, String> handled = new ConcurrentHashMap<>();
+    private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
+    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "run-stream");
+        t.setDaemon(true);
+        return t;
+    });
+    private RunStream.Services services;
+    private Thread loop;
+    private volatile boolean running = true;
+
+    void start(@Observes StartupEvent ignored) {
+        DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
+                config.heldoutWindowsPerRecord(), config.entropySamples());
+        services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress, metrics,
+                bootstrapServers, config.leadBatches());
+        loop = new Thread(this::supervise, "stream-supervisor");
+        loop.setDaemon(true);
+        loop.start();
+        LOG.infof("data root %s", Path.of(config.root()).toAbsolutePath().normalize());
+    }
+
+    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
+        running = false;
+        streams.shutdown();
+        streams.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    private void supervise() {
+        while (running) {
+            try {
+                if (book.caughtUp()) {
+                    reconcile();
+                }
+                book.awaitChange(1000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                LOG.error("stream supervisor", e);
+            }
+        }
+    }
+
+    private void reconcile() {
+        for (StreamBook.Entry e : book.entries()) {
+            if (e.started() == null) {
+                continue;
+            }
+            if (e.ended()) {
+                if (config.deleteTopicsAfterRun() && !handled.containsKey(e.runId()) && cleanedUp.add(e.runId())) {
+                    admin.deleteRunTopics(e.runId());
+                    progress.forget(e.runId());
+                }
+                continue;
+            }
+            String startId = e.started().eventId();
+            if (!startId.equals(handled.get(e.runId()))) {
+                handled.put(e.runId(), startId);
+                launch(e);
+            }
+        }
+    }
+
+    private void launch(StreamBook.Entry e) {
+        String runId = e.runId();
+        RunStream stream = new RunStream(e.started(), services, () -> !running || book.ended(runId));
+        streams.submit(() -> {
+            try {
+                stream.run();
+                if (stream.failedForGood()) {
+                    book.markEnded(runId);
+                }
+            } catch (RuntimeException ex) {
+                LOG.errorf(ex, "run %s: stream failed; retrying in %d s", runId, RETRY_MILLIS / 1000);
+                pause();
+                handled.remove(runId, e.started().eventId());
+            } finally {
+                metrics.ended(runId);
+                if (book.ended(runId)) {
+                    handled.remove(runId); // lets the topic clean-up happen
+                }
+            }
+        });
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(RETRY_MILLIS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package org.overfitguard.data.dataset;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.batch.TokenBatchCodec;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.corpus.DatasetException;
+import org.overfitguard.text.augment.WordNetSynonyms;
+
+class DatasetTest {
+
+    @TempDir
+    Path root;
+
+    private DatasetBuilder builder() {
+        return new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500);
+    }
+
+    /** Lines whose every 24-character window is unique, so a window tells where it came from. */
+    private void numberedCorpus() throws Exception {
+        Files.writeString(root.resolve("lines.txt"), IntStream.range(0, 3000)
+                .mapToObj(i -> String.format("line %05d says hi.", i)).collect(Collectors.joining("\n")));
+    }
+
+    private static RunSpec spec(String yaml) {
+        return RunSpecs.parse("data: {source: file, path: lines.txt, held_out_fraction: 0.2, chunk_chars: 200}\n"
+                + "model: {block_size: 24}\ntraining: {batch_size: 16}\n" + yaml);
+    }
+
+    @Test
+    void noHeldOutTextAppearsInAnyTrainingBatch() throws Exception {
+        numberedCorpus();
+        Dataset d = builder().build("r", spec(""));
+        String heldOut = d.heldOut().stream().flatMap(b -> IntStream.range(0, b.rows()).mapToObj(r ->
+                d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols()))))
+                .collect(Collectors.joining("|"));
+        BatchFactory factory = new BatchFactory(d, null);
+        int checked = 0;
+        for (long k = 0; k < 200; k++) {
+            TokenBatch b = factory.batch(k).batch();
+            for (int r = 0; r < b.rows(); r++) {
+                String window = d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols()));
+                assertTrue(d.trainText().contains(window), window);
+                assertTrue(!heldOut.contains(window), "held-out text in batch " + k + ": " + window);
+                checked++;
+            }
+        }
+        assertEquals(3200, checked);
+        assertTrue(d.heldOutWindows() > 50, "about a fifth of the corpus is held out");
+    }
+
+    @Test
+    void theSplitAndEveryBatchArePureFunctionsOfTheSeed() throws Exception {
+        numberedCorpus();
+        RunSpec spec = spec("augmentation: {synonym_rate: 0.1, deletion_rate: 0.1, swap_rate: 0.1, reorder_rate: 0.1, "
+                + "span_deletion_rate: 0.05, token_mask_rate: 0.1}\n");
+        Dataset a = builder().build("r", spec);
+        Dataset b = builder().build("r", spec);
+        assertEquals(a.trainText(), b.trainText());
+        BatchFactory fa = new BatchFactory(a, new WordNetSynonyms());
+        BatchFactory fb = new BatchFactory(b, new WordNetSynonyms());
+        for (long k : new long[] {0, 1, 7, 1000}) {
+            assertArrayEquals(TokenBatchCodec.encode(fa.batch(k).batch()), TokenBatchCodec.encode(fb.batch(k).batch()), "batch " + k);
+        }
+        assertTrue(!java.util.Arrays.equals(fa.batch(1).batch().inputs(), fa.batch(2).batch().inputs()));
+        Dataset other = builder().build("r", RunSpecs.parse(RunSpecs.toJson(spec).replace("\"seed\":1337", "\"seed\":7")));
+        assertTrue(!other.trainText().equals(a.trainText()), "another seed, another split");
+    }
+
+    @Test
+    void theHeldOutSetIsNeverAugmented() throws Exception {
+        numberedCorpus();
+        Dataset plain = builder().build("r", spec(""));
+        Dataset augmented = builder().build("r", spec("augmentation: {deletion_rate: 0.5, token_mask_rate: 0.5}\n"));
+        assertEquals(plain.heldOut(), augmented.heldOut());
+        assertTrue(augmented.heldOut().stream().allMatch(TokenBatch::heldOut));
+    }
+
+    @Test
+    void tokenMaskingCorruptsInputsOnlyAtTheConfiguredRate() throws Exception {
+        numberedCorpus();
+        Dataset d = builder().build("r", spec("augmentation: {token_mask_rate: 0.25, mask_random_fraction: 0}\n"));
+        BatchFactory factory = new BatchFactory(d, null);
+        long masked = 0;
+        long positions = 0;
+        for (long k = 0; k < 50; k++) {
+            BatchFactory.Made made = factory.batch(k);
+            TokenBatch b = made.batch();
+            for (int r = 0; r < b.rows(); r++) {
+                for (int t = 1; t < b.cols(); t++) {
+                    int input = b.inputs()[r * b.cols() + t];
+                    int previousTarget = b.targets()[r * b.cols() + t - 1];
+                    if (input != previousTarget) {
+                        assertEquals(d.tokenizer().maskId(), input, "a corrupted input is the mask token");
+                        masked++;
+                    }
+                    positions++;
+                }
+            }
+            String targets = d.tokenizer().decode(java.util.Arrays.copyOfRange(b.targets(), 0, b.cols()));
+            assertTrue(d.trainText().contains(targets), "targets are untouched text: " + targets);
+        }
+        // 18,400 positions: binomial sd = 0.0032, so +-0.015 is over 4 sigma
+        assertEquals(0.25, (double) masked / positions, 0.015);
+    }
+
+    @Test
+    void tooSmallCorporaFailWithTheReason() throws Exception {
+        Files.writeString(root.resolve("tiny.txt"), "just a few words here");
+        DatasetException e = assertThrows(DatasetException.class, () -> builder().build("r",
+                RunSpecs.parse("data: {source: file, path: tiny.txt, chunk_chars: 100}")));
+        assertTrue(e.getMessage().startsWith("corpus too small for the split"), e.getMessage());
+        Files.writeString(root.resolve("small.txt"), "a few more words ".repeat(6));
+        e = assertThrows(DatasetException.class, () -> builder().build("r",
+                RunSpecs.parse("data: {source: file, path: small.txt, chunk_chars: 32, held_out_fraction: 0.5}\nmodel: {block_size: 64}")));
+        assertTrue(e.getMessage().contains("fewer than model.block_size"), e.getMessage());
+    }
+
+    @Test
+    void theSyntheticDatasetReportsItsEntropyFloor() throws Exception {
+        Dataset d = builder().build("r", RunSpec.defaults());
+        var described = DatasetBuilder.describe(d);
+        assertTrue(described.sourceEntropyNatsPerToken() > 0.3 && described.sourceEntropyNatsPerToken() < 2,
+                "entropy floor " + described.sourceEntropyNatsPerToken());
+        assertTrue(described.entropyMethod().contains("500"), described.entropyMethod());
+        assertEquals(d.tokenizer().vocabulary(), described.vocabulary());
+        assertEquals(d.heldOut().size(), described.heldOutRecords());
+    }
+}

@@ -1,0 +1,184 @@
+package org.overfitguard.data.stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.batch.TokenBatchCodec;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.json.EventDeserializer;
+import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+import org.overfitguard.data.DataConfig;
+import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.dataset.BatchFactory;
+import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.kafka.KafkaBrokerResource;
+import org.overfitguard.kafka.TopicIO;
+import org.overfitguard.text.augment.WordNetSynonyms;
+
+/** data-service on a real broker: RunStarted in, DatasetPrepared, held-out and batches out. */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class DataServiceTest {
+
+    private static final String SPEC = """
+            data: {sentences: 300}
+            model: {block_size: 32}
+            training: {batch_size: 8, max_steps: 400, metrics_every: 10}
+            augmentation: {deletion_rate: 0.1, token_mask_rate: 0.1}
+            """;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+    @Inject
+    DataConfig config;
+    @Inject
+    TopicAdmin admin;
+    @Inject
+    DataEvents events;
+    @Inject
+    TrainerProgress progress;
+    @Inject
+    DataMetrics metrics;
+
+    @Test
+    void aRunStartedBecomesADatasetAHeldOutTopicAndAFlowControlledBatchStream() {
+        String runId = "data-test-1";
+        RunSpec spec = RunSpecs.parse(SPEC);
+        send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-x", "cpu()", 0));
+
+        DatasetPrepared d = await().atMost(Duration.ofSeconds(60)).until(() -> first(runId, DatasetPrepared.class), e -> e != null);
+        assertEquals("char", d.tokenizer());
+        assertEquals(d.vocabulary().size(), d.vocabSize());
+        assertTrue(d.sourceEntropyNatsPerToken() > 0, "the synthetic corpus reports its entropy floor");
+
+        List<TokenBatch> heldOut = TopicIO.readAll(bootstrap, Topics.heldOut(runId)).stream()
+                .map(r -> TokenBatchCodec.decode(r.value())).toList();
+        assertEquals(d.heldOutRecords(), heldOut.size());
+        assertEquals(d.heldOutWindows(), heldOut.stream().mapToInt(TokenBatch::rows).sum());
+        assertTrue(heldOut.stream().allMatch(b -> b.heldOut() && b.cols() == 32 && b.maxTokenId() < d.vocabSize()));
+
+        // no StepMetrics yet: the stream stops at its lead (at least 2 x metrics_every + 2)
+        int lead = Math.max(config.leadBatches(), 22);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
+        List<TokenBatch> first = batches(runId);
+        for (int k = 0; k < first.size(); k++) {
+            TokenBatch b = first.get(k);
+            assertEquals(k, b.index(), "batch k at offset k");
+            assertEquals(8, b.rows());
+            assertEquals(32, b.cols());
+            assertTrue(b.maxTokenId() < d.vocabSize(), "ids within the vocabulary");
+        }
+        sleepQuietly(1000);
+        assertEquals(lead, batches(runId).size(), "nothing beyond the lead while the trainer is silent");
+
+        send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
+    }
+
+    @Test
+    void aRestartedStreamContinuesWhereTheTopicEndsWithByteIdenticalBatches() throws Exception {
+        String runId = "data-test-restart";
+        RunSpec spec = RunSpecs.parse(SPEC + "seed: 99\n");
+        RunStarted started = RunStarted.of(runId, spec, "trainer-x", "cpu()", 0);
+        DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
+                config.heldoutWindowsPerRecord(), 200);
+        RunStream.Services services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress,
+                metrics, bootstrap, 10);
+        progress.reported(runId, 0);
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread first = new Thread(new RunStream(started, services, stop::get));
+        first.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() >= 22);
+        stop.set(true); // the "crash"
+        await().until(() -> !first.isAlive());
+        int before = batches(runId).size();
+
+        progress.reported(runId, 100);
+        Thread second = new Thread(new RunStream(started, services, () -> batches(runId).size() >= before + 30));
+        second.start();
+        await().atMost(Duration.ofSeconds(60)).until(() -> !second.isAlive());
+
+        List<TokenBatch> all = batches(runId);
+        BatchFactory fresh = new BatchFactory(builder.build(runId, spec), new WordNetSynonyms());
+        for (int k = 0; k < all.size(); k++) {
+            assertEquals(k, all.get(k).index(), "no batch lost or repeated across the restart");
+            assertArrayEquals(TokenBatchCodec.encode(fresh.batch(k).batch()), TokenBatchCodec.encode(all.get(k)), "batch " + k);
+        }
+        assertTrue(all.size() >= before + 30);
+        assertEquals(d(runId).heldOutRecords(), TopicIO.readAll(bootstrap, Topics.heldOut(runId)).size(),
+                "the held-out set was written once");
+    }
+
+    @Test
+    void aBadCorpusFailsThatRunWithAReasonSendsNothingAndOthersGoOn() {
+        String bad = "data-test-bad";
+        send(Topics.RUNS, RunStarted.of(bad, RunSpecs.parse("data: {source: file, path: nowhere.txt}"), "t", "cpu()", 0));
+        String good = "data-test-good";
+        send(Topics.RUNS, RunStarted.of(good, RunSpecs.parse(SPEC), "t", "cpu()", 0));
+        RunFailed failed = await().atMost(Duration.ofSeconds(60)).until(() -> first(bad, RunFailed.class), e -> e != null);
+        assertEquals("data-service", failed.service());
+        assertTrue(failed.reason().contains("does not exist under the data root"), failed.reason());
+        assertTrue(TopicIO.readAll(bootstrap, Topics.batches(bad)).isEmpty(), "nothing half-sent");
+        assertTrue(TopicIO.readAll(bootstrap, Topics.heldOut(bad)).isEmpty(), "nothing half-sent");
+        await().atMost(Duration.ofSeconds(60)).until(() -> first(good, DatasetPrepared.class) != null && !batches(good).isEmpty());
+    }
+
+    @Test
+    void aPoisonRecordOnTrainMetricsIsDeadLettered() {
+        TopicIO.send(bootstrap, Topics.TRAIN_METRICS, "x", "{\"type\":\"StepMetrics\"".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
+                .anyMatch(r -> Topics.TRAIN_METRICS.equals(header(r, "dead-letter-topic")) && !header(r, "dead-letter-reason").isEmpty()));
+    }
+
+    private DatasetPrepared d(String runId) {
+        return first(runId, DatasetPrepared.class);
+    }
+
+    private void send(String topic, Event event) {
+        TopicIO.send(bootstrap, topic, event.runId(), Json.write(event).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private List<TokenBatch> batches(String runId) {
+        return TopicIO.readAll(bootstrap, Topics.batches(runId)).stream().map(r -> TokenBatchCodec.decode(r.value())).toList();
+    }
+
+    private <E extends Event> E first(String runId, Class<E> type) {
+        EventDeserializer d = new EventDeserializer();
+        return TopicIO.readAll(bootstrap, Topics.RUNS).stream().filter(r -> runId.equals(r.key()))
+                .map(r -> d.deserialize(Topics.RUNS, r.value())).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package org.overfitguard.monitor.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.overfitguard.monitor.MonitorConfig;
+
+/**
+ * Gauge overfit.consumer.lag{group, topic}: for each group of {@code monitor.lag-groups}, the sum
+ * over the topic's partitions of (end offset - the group's committed offset), measured every
+ * {@code monitor.lag-interval} with the Kafka Admin client (reads only).
+ *
+ * <p>Lag means "records not yet processed" only for groups that commit as they go (the SmallRye
+ * channels of monitor-service commit every few seconds). trainer-service's run ledger commits only
+ * when it has caught up after an assignment: its lag counts the events since then, and grows while
+ * everything is fine. A group that never committed has no series.
+ */
+@ApplicationScoped
+public class ConsumerLagProbe {
+
+    private static final Logger LOG = Logger.getLogger(ConsumerLagProbe.class);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(10);
+
+    private final MeterRegistry registry;
+    private final MonitorConfig config;
+    private final String bootstrapServers;
+    private Admin admin;
+    private MultiGauge lag;
+    private ScheduledExecutorService timer;
+    private String lastProblem;
+
+    @Inject
+    public ConsumerLagProbe(MeterRegistry registry, MonitorConfig config,
+                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.registry = registry;
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        admin = Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "monitor-service-lag-probe",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+        lag = MultiGauge.builder("overfit.consumer.lag")
+                .description("records on the topic after the group's committed offsets, summed over partitions")
+                .register(registry);
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "consumer-lag-probe");
+            t.setDaemon(true);
+            return t;
+        });
+        long every = config.lagInterval().toMillis();
+        timer.scheduleWithFixedDelay(this::measureQuietly, Math.min(every, 1000), every, TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (timer != null) {
+            timer.shutdownNow();
+            admin.close(Duration.ofSeconds(2));
+        }
+    }
+
+    private void measureQuietly() {
+        try {
+            lag.register(measure(), true);
+            lastProblem = null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            String problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (!problem.equals(lastProblem)) { // say it once, not every interval
+                LOG.warnf("cannot measure consumer lag (the last values stay): %s", problem);
+                lastProblem = problem;
+            }
+        }
+    }
+
+    private List<MultiGauge.Row<?>> measure() throws InterruptedException, ExecutionException, TimeoutException {
+        Map<Tags, Long> sums = new HashMap<>();
+        for (String group : config.lagGroups()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.forEach((tp, offset) -> {
+                if (offset != null) {
+                    latest.put(tp, OffsetSpec.latest());
+                }
+            });
+            if (latest.isEmpty()) {
+                continue;
+            }
+            ListOffsetsResult ends = admin.listOffsets(latest);
+            for (TopicPartition tp : latest.keySet()) {
+                long end;
+                try {
+                    end = ends.partitionResult(tp).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).offset();
+                } catch (ExecutionException e) {
+                    continue; // e.g. a per-run topic deleted since the group read it
+                }
+                long behind = Math.max(0, end - committed.get(tp).offset());
+                sums.merge(Tags.of("group", group, "topic", TopicLabel.of(tp.topic())), behind, Long::sum);
+            }
+        }
+        return sums.entrySet().stream().<MultiGauge.Row<?>>map(e -> MultiGauge.Row.of(e.getKey(), e.getValue())).toList();
+    }
+}

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need beyond Java and Maven, when missing (idempotent; Debian packages and npm):
+#   chromium  - the real headless browser of the dashboard test
+#   promtool  - checks and unit-tests the Prometheus alert rules (Debian package prometheus)
+#   kubectl   - renders the Kustomize overlays (Debian package kubernetes-client)
+#   @asyncapi/parser - validates docs/asyncapi.yaml (npm, pinned in tools/asyncapi/package-lock.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
+command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "installing ${need[*]} from Debian"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+if [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then
+  echo "installing the AsyncAPI parser (npm ci)"
+  (cd tools/asyncapi && npm ci --silent --no-audit --no-fund)
+fi
