@@ -97,15 +97,27 @@ public final class CheckpointStore {
 
     /** Verifies and loads a checkpoint onto a device: model parameters and optimizer state. */
     public static LoadedCheckpoint load(Path dir, Device device) throws CheckpointException {
+        return load(dir, device, true);
+    }
+
+    /** Verifies and loads the model only (no optimizer state): what evaluation needs. */
+    public static LoadedCheckpoint loadModel(Path dir, Device device) throws CheckpointException {
+        return load(dir, device, false);
+    }
+
+    private static LoadedCheckpoint load(Path dir, Device device, boolean withOptimizer) throws CheckpointException {
         String manifest = verify(dir);
         CheckpointMeta meta = readMeta(dir);
         GptModel model = null;
         try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(PARAMS))))) {
             model = GptModel.load(meta.model(), device, in);
-            var o = meta.spec().optimizer();
-            AdamW optimizer = new AdamW(o.beta1(), o.beta2(), o.epsilon(), meta.spec().regularization().weightDecay());
-            try (DataInputStream state = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(OPTIMIZER))))) {
-                optimizer.load(state, model.parameters());
+            AdamW optimizer = null;
+            if (withOptimizer) {
+                var o = meta.spec().optimizer();
+                optimizer = new AdamW(o.beta1(), o.beta2(), o.epsilon(), meta.spec().regularization().weightDecay());
+                try (DataInputStream state = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(OPTIMIZER))))) {
+                    optimizer.load(state, model.parameters());
+                }
             }
             return new LoadedCheckpoint(new Checkpoint(dir, meta.step(), manifest, size(dir)), meta, model, optimizer);
         } catch (IOException | RuntimeException e) {

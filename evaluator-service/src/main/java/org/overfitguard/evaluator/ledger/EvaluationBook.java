@@ -1,0 +1,90 @@
+package org.overfitguard.evaluator.ledger;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.evaluator.policy.StopState;
+
+/**
+ * Per run: which steps are evaluated and the early-stopping state after the last evaluation, folded
+ * from the evaluations topic (and from this replica's own evaluations as it makes them). Checkpoints
+ * seen before the ledger caught up wait here; once caught up, those not yet evaluated are handed
+ * out in step order: they were saved while the evaluator was down.
+ */
+@ApplicationScoped
+public class EvaluationBook {
+
+    private static final class RunEvaluations {
+        int partition;
+        StopState state = StopState.INITIAL;
+        EvaluationCompleted last;
+        final Set<Long> evaluated = new HashSet<>();
+    }
+
+    private final Map<String, RunEvaluations> runs = new HashMap<>();
+    private final List<CheckpointSaved> pending = new ArrayList<>();
+    private boolean caughtUp;
+
+    /** True when the checkpoint should be evaluated now; false when it waits for catch-up or is done. */
+    public synchronized boolean checkpointSeen(CheckpointSaved c, int partition) {
+        run(c.runId()).partition = partition;
+        if (isEvaluated(c.runId(), c.step())) {
+            return false;
+        }
+        if (!caughtUp) {
+            pending.add(c);
+            return false;
+        }
+        return true;
+    }
+
+    public synchronized void evaluationSeen(EvaluationCompleted e, int partition) {
+        RunEvaluations r = run(e.runId());
+        r.partition = partition;
+        r.state = StopState.after(r.state, e);
+        r.last = e;
+        r.evaluated.add(e.step());
+    }
+
+    public synchronized boolean isEvaluated(String runId, long step) {
+        RunEvaluations r = runs.get(runId);
+        return r != null && r.evaluated.contains(step);
+    }
+
+    public synchronized StopState state(String runId) {
+        return run(runId).state;
+    }
+
+    public synchronized EvaluationCompleted last(String runId) {
+        return run(runId).last;
+    }
+
+    /** Marks the ledger caught up (or not); on catching up returns the waiting checkpoints to evaluate. */
+    public synchronized List<CheckpointSaved> setCaughtUp(boolean value) {
+        caughtUp = value;
+        if (!value) {
+            return List.of();
+        }
+        List<CheckpointSaved> due = pending.stream().filter(c -> !isEvaluated(c.runId(), c.step()))
+                .sorted(Comparator.comparing(CheckpointSaved::runId).thenComparingLong(CheckpointSaved::step))
+                .distinct().toList();
+        pending.clear();
+        return due;
+    }
+
+    public synchronized void forgetPartitions(Set<Integer> partitions) {
+        runs.values().removeIf(r -> partitions.contains(r.partition));
+        pending.removeIf(c -> !runs.containsKey(c.runId()));
+    }
+
+    private RunEvaluations run(String runId) {
+        return runs.computeIfAbsent(runId, id -> new RunEvaluations());
+    }
+}

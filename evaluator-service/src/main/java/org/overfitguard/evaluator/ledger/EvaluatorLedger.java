@@ -1,0 +1,69 @@
+package org.overfitguard.evaluator.ledger;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.evaluator.EvaluatorConfig;
+import org.overfitguard.evaluator.evaluate.EvaluationWorker;
+import org.overfitguard.messaging.EventLedger;
+
+/**
+ * Reads checkpoints and evaluations of this replica's partitions (co-partitioned by run id),
+ * replayed from the beginning on every start: the early-stopping state is event-sourced from
+ * evaluations, and checkpoints without an evaluation are evaluated once caught up.
+ */
+@ApplicationScoped
+public class EvaluatorLedger implements EventLedger.Listener {
+
+    static final String GROUP = "evaluator-service";
+
+    @Inject
+    EvaluationBook book;
+    @Inject
+    EvaluationWorker worker;
+    @Inject
+    EvaluatorConfig config;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrapServers;
+
+    private EventLedger ledger;
+
+    void start(@Observes StartupEvent ignored) {
+        ledger = new EventLedger(bootstrapServers, GROUP, config.instanceId(), List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS), this);
+        ledger.start();
+    }
+
+    void stop(@Observes ShutdownEvent ignored) {
+        if (ledger != null) {
+            ledger.close();
+        }
+    }
+
+    @Override
+    public void onEvent(Event event, int partition) {
+        if (event instanceof CheckpointSaved c && book.checkpointSeen(c, partition)) {
+            worker.submit(c);
+        } else if (event instanceof EvaluationCompleted e) {
+            book.evaluationSeen(e, partition);
+        }
+    }
+
+    @Override
+    public void onCaughtUp(boolean caughtUp) {
+        book.setCaughtUp(caughtUp).forEach(worker::submit);
+    }
+
+    @Override
+    public void onRevoked(Set<Integer> partitions) {
+        book.forgetPartitions(partitions);
+    }
+}

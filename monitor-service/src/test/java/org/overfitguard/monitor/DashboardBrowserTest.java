@@ -1,0 +1,123 @@
+package org.overfitguard.monitor;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.overfitguard.monitor.SampleRun.publish;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+import org.overfitguard.kafka.KafkaBrokerResource;
+
+/**
+ * The dashboard in a real headless browser (Debian's chromium): a run fed through the broker shows
+ * on the runs page, and its run page draws one held-out point per evaluation with the best step and
+ * the stop marked.
+ */
+@QuarkusTest
+@QuarkusTestResource(KafkaBrokerResource.class)
+class DashboardBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final int EVALUATIONS = 6;
+    private static final long BEST_STEP = 150;
+    private static final long STOP_STEP = 300;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @Test
+    void theRunPageDrawsTheOverfittingPictureOfARunFedThroughTheBroker() throws Exception {
+        assertTrue(Files.isExecutable(CHROMIUM), CHROMIUM + " is missing: run scripts/install-test-tools.sh "
+                + "(installs Debian's chromium, the browser this test drives)");
+        SampleRun run = new SampleRun("browser");
+        publish(bootstrap, run.requested("sweep-b", "no-dropout"), run.started(), run.dataset());
+        for (long step = 10; step <= STOP_STEP; step += 10) {
+            publish(bootstrap, run.step(step));
+        }
+        double[] heldOut = {2.9, 2.7, 2.6, 2.65, 2.75, 2.9}; // every 50 steps, U-shaped: best at step 150
+        int[] patienceLeft = {3, 3, 3, 2, 1, 0};
+        for (int i = 0; i < EVALUATIONS; i++) {
+            long step = 50L * (i + 1);
+            long best = Math.min(step, BEST_STEP);
+            publish(bootstrap, run.evaluation(step, heldOut[i], best, heldOut[(int) (best / 50 - 1)], patienceLeft[i]));
+        }
+        publish(bootstrap, run.stop(STOP_STEP, BEST_STEP, 2.6), run.completed(STOP_STEP, BEST_STEP, 2.6));
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonPath detail = given().when().get("/api/runs/" + run.runId).then().statusCode(200).extract().jsonPath();
+            assertEquals("completed", detail.getString("state"));
+            assertEquals(EVALUATIONS, detail.getList("evaluations").size());
+            assertEquals(STOP_STEP / 10, detail.getList("steps").size());
+        });
+
+        String runPage = dumpDom("run.html?id=" + run.runId);
+        assertTrue(runPage.contains("<span id=\"run-id\" class=\"mono\">" + run.runId + "</span>"), "run id shown");
+        assertTrue(runPage.contains("class=\"state state-completed\">completed</span>"), "state shown");
+        assertEquals(EVALUATIONS, count(runPage, "<circle [^>]*class=\"heldout-point( best)?\""), "one held-out point per evaluation");
+        assertEquals(1, count(runPage, "<circle [^>]*class=\"heldout-point best\" data-step=\"" + BEST_STEP + "\""), "the best point");
+        assertEquals(1, count(runPage, "class=\"best-marker\" data-step=\"" + BEST_STEP + "\""), "best-step marker");
+        assertEquals(1, count(runPage, "class=\"stop-marker\" data-step=\"" + STOP_STEP + "\""), "stop marker");
+        assertEquals(1, count(runPage, "<path d=\"M[^\"]+\" class=\"train-line\""), "training curve");
+        assertEquals(EVALUATIONS, count(runPage, "<li data-step=\"\\d+\">"), "one sample per evaluation");
+
+        String index = dumpDom("index.html");
+        assertTrue(index.contains("<tr data-run-id=\"" + run.runId + "\">"), "the run is listed");
+        assertTrue(index.contains("href=\"compare.html?sweep=sweep-b\""), "its sweep links to the comparison");
+
+        String compare = dumpDom("compare.html?sweep=sweep-b");
+        assertEquals(EVALUATIONS, count(compare, "<circle [^>]*class=\"compare-(point|best)\""), "the run's held-out curve");
+    }
+
+    /** Loads the page in headless chromium and returns the DOM after its scripts ran. */
+    private static String dumpDom(String page) throws IOException, InterruptedException {
+        Path profile = Files.createTempDirectory("chromium-profile-");
+        Path stderr = Files.createTempFile("chromium-", ".log");
+        Path dom = Files.createTempFile("chromium-", ".html");
+        try {
+            Process chromium = new ProcessBuilder(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--user-data-dir=" + profile, "--virtual-time-budget=10000", "--dump-dom",
+                    "http://localhost:" + RestAssured.port + "/" + page))
+                    .redirectOutput(dom.toFile()).redirectError(stderr.toFile()).start();
+            if (!chromium.waitFor(60, TimeUnit.SECONDS)) {
+                chromium.destroyForcibly();
+                fail("chromium did not finish " + page + " within 60 s; its log: " + Files.readString(stderr));
+            }
+            assertEquals(0, chromium.exitValue(), "chromium failed on " + page + ": " + Files.readString(stderr));
+            return Files.readString(dom, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(stderr);
+            Files.deleteIfExists(dom);
+            try (Stream<Path> files = Files.walk(profile)) {
+                files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    private static int count(String text, String regex) {
+        Matcher m = Pattern.compile(regex).matcher(text);
+        int n = 0;
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+}

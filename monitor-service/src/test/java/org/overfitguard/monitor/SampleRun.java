@@ -1,0 +1,91 @@
+package org.overfitguard.monitor;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StopReason;
+import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.TrainingSpec;
+import org.overfitguard.kafka.TopicIO;
+
+/**
+ * The events of one run as the services publish them, with values a test can predict: training
+ * cross-entropy 3 - step/200, step metrics every 10 steps one second apart (10 steps per second).
+ */
+final class SampleRun {
+
+    static final int MAX_STEPS = 1000;
+
+    final String runId;
+    private final Instant start = Instant.now().minusSeconds(3600);
+    private final RunSpec spec;
+
+    SampleRun(String prefix) {
+        this.runId = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.spec = RunSpec.defaults().withName(prefix + " run").withTraining(new TrainingSpec(32, MAX_STEPS, 50, 10));
+    }
+
+    static double trainLoss(long step) {
+        return 3.0 - step / 200.0;
+    }
+
+    RunRequested requested(String sweepId, String variant) {
+        return new RunRequested(runId, Event.newId(), start, spec, sweepId, variant);
+    }
+
+    RunStarted started() {
+        return new RunStarted(runId, Event.newId(), start.plusSeconds(1), spec, "trainer-test", "cpu()", 0);
+    }
+
+    DatasetPrepared dataset() {
+        return new DatasetPrepared(runId, Event.newId(), start.plusSeconds(2), "char", 30, List.of("<unk>", "<mask>", "a", "b"),
+                0, 1, 1, 10_000, 8_000, 2_000, 2, 40, null, null);
+    }
+
+    StepMetrics step(long step) {
+        return new StepMetrics(runId, Event.newId(), at(step), step, trainLoss(step) + 0.05, trainLoss(step), 1e-3 * (1 - step / 2000.0),
+                0.5, 4000 + step, 0.08, step * 32 * 64);
+    }
+
+    EvaluationCompleted evaluation(long step, double heldOutLoss, long bestStep, double bestValue, int patienceLeft) {
+        double train = trainLoss(step);
+        return new EvaluationCompleted(runId, Event.newId(), at(step).plusMillis(500), step, "/ckpt/" + runId + "/step-" + step,
+                EvaluationStatus.OK, null, heldOutLoss, Math.exp(heldOutLoss), 0.3 + step / 10_000.0, train, heldOutLoss - train,
+                2_000, "sample text at step " + step, 0.4, "heldout_loss", heldOutLoss, bestValue, bestStep,
+                "/ckpt/" + runId + "/step-" + bestStep, 0, patienceLeft, null);
+    }
+
+    StopRequested stop(long atStep, long bestStep, double bestValue) {
+        return new StopRequested(runId, Event.newId(), at(atStep).plusSeconds(1), StopReason.PATIENCE_EXHAUSTED, "heldout_loss",
+                atStep, bestStep, bestValue, "/ckpt/" + runId + "/step-" + bestStep, "no improvement in 3 evaluations");
+    }
+
+    RunCompleted completed(long steps, long bestStep, double bestHeldOutLoss) {
+        return new RunCompleted(runId, Event.newId(), at(steps).plusSeconds(2), CompletionReason.PATIENCE_EXHAUSTED, steps,
+                bestStep, bestHeldOutLoss, "/ckpt/" + runId + "/final", "/ckpt/" + runId + "/step-" + bestStep);
+    }
+
+    /** Publishes events through the broker like the services do: JSON, keyed by run id, on the event's topic. */
+    static void publish(String bootstrap, Event... events) {
+        for (Event e : events) {
+            TopicIO.send(bootstrap, Topics.forEvent(e), e.runId(), Json.write(e).getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private Instant at(long step) {
+        return start.plusSeconds(10 + step / 10);
+    }
+}
