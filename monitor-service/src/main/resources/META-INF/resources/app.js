@@ -80,7 +80,7 @@ const OG = (() => {
     return response.json();
   }
 
-  // --- live updates: server-sent events, else polling every 2 s -----------------------------------
+  // --- live updates: server-sent events (api/stream), else polling every 2 s ----------------------
   // refresh() reloads what the page shows; it runs at start, on every change message for which
   // relevant(message) holds ({run_id, state, step}), and every 2 s while the event stream is down.
   // Refreshes never overlap: changes during one are folded into a single next refresh.
@@ -123,7 +123,9 @@ const OG = (() => {
     }
 
     run();
-    if (typeof EventSource === 'undefined') {
+    // A held-open stream stops the virtual clock of headless browsers (page dumps, screenshots, the
+    // dashboard test): they poll instead.
+    if (typeof EventSource === 'undefined' || /HeadlessChrome/.test(navigator.userAgent)) {
       startPolling();
       return;
     }

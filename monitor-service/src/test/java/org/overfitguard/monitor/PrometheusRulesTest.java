@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.overfitguard.contracts.json.Json;
 
 /**
  * The PrometheusRule passes Prometheus' own checks (promtool, from Debian's prometheus package), and
@@ -27,6 +28,7 @@ class PrometheusRulesTest {
 
     private static final String RULES_FILE = "overfit-rules.yaml";
     private static final String UNIT_TEST = "overfitting-alert-test.yaml";
+    private static final ObjectMapper YAML = new YAMLMapper();
 
     @TempDir
     static Path dir;
@@ -37,12 +39,12 @@ class PrometheusRulesTest {
     static void extractRuleGroups() throws IOException {
         promtool = onPath("promtool");
         assertTrue(promtool != null, "promtool is missing: run scripts/install-test-tools.sh (installs Debian's prometheus package)");
-        JsonNode rule = Json.yaml().readTree(Files.readString(MonitoringFilesTest.MONITORING.resolve("prometheus-rules.yaml")));
+        JsonNode rule = YAML.readTree(Files.readString(MonitoringFilesTest.MONITORING.resolve("prometheus-rules.yaml")));
         assertEquals("monitoring.coreos.com/v1", rule.path("apiVersion").asText());
         assertEquals("PrometheusRule", rule.path("kind").asText());
-        ObjectNode groups = Json.mapper().createObjectNode();
+        ObjectNode groups = YAML.createObjectNode();
         groups.set("groups", rule.path("spec").path("groups"));
-        Files.writeString(dir.resolve(RULES_FILE), Json.yaml().writeValueAsString(groups));
+        Files.writeString(dir.resolve(RULES_FILE), YAML.writeValueAsString(groups));
         Files.copy(MonitoringFilesTest.MONITORING.resolve("tests").resolve(UNIT_TEST), dir.resolve(UNIT_TEST));
     }
 
@@ -59,18 +61,18 @@ class PrometheusRulesTest {
         assertEquals(0, test.exit, test.output);
 
         // the same test expecting silence where the alert is due must fail: the alert really fires
-        JsonNode tests = Json.yaml().readTree(Files.readString(dir.resolve(UNIT_TEST)));
+        JsonNode tests = YAML.readTree(Files.readString(dir.resolve(UNIT_TEST)));
         int emptied = 0;
         for (JsonNode t : tests.path("tests")) {
             for (JsonNode expectation : t.path("alert_rule_test")) {
                 if (expectation.path("alertname").asText().equals("OverfittingDetected") && !expectation.path("exp_alerts").isEmpty()) {
-                    ((ObjectNode) expectation).set("exp_alerts", Json.mapper().createArrayNode());
+                    ((ObjectNode) expectation).set("exp_alerts", YAML.createArrayNode());
                     emptied++;
                 }
             }
         }
         assertTrue(emptied > 0, "the unit test expects OverfittingDetected to fire somewhere");
-        Files.writeString(dir.resolve("expects-silence.yaml"), Json.yaml().writeValueAsString(tests));
+        Files.writeString(dir.resolve("expects-silence.yaml"), YAML.writeValueAsString(tests));
         Result silent = promtool("test", "rules", "expects-silence.yaml");
         assertNotEquals(0, silent.exit, silent.output);
         assertTrue(silent.output.contains("OverfittingDetected"), silent.output);

@@ -1,0 +1,235 @@
+package org.overfitguard.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.overfitguard.contracts.Topics;
+
+/**
+ * The whole system on one machine: the embedded Kafka broker and the four service jars, each its
+ * own process, with logs under {@code <workdir>/logs}. Components can be killed and restarted one by
+ * one, which is what the end-to-end fault tests do.
+ */
+public final class LocalEnsemble implements AutoCloseable {
+
+    /** Ports of the broker and of the services' HTTP servers. */
+    public record Ports(int kafka, int data, int trainer, int evaluator, int monitor) {
+
+        public static Ports defaults() {
+            return new Ports(9092, 8082, 8081, 8083, 8084);
+        }
+
+        public static Ports free() {
+            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+        }
+
+        int of(String service) {
+            return switch (service) {
+                case "data-service" -> data;
+                case "trainer-service" -> trainer;
+                case "evaluator-service" -> evaluator;
+                case "monitor-service" -> monitor;
+                default -> throw new IllegalArgumentException("no service " + service);
+            };
+        }
+    }
+
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(30);
+
+    private final Layout layout;
+    private final Path workdir;
+    private final Ports ports;
+    private final Path dataRoot;
+    private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private ManagedProcess broker;
+
+    public LocalEnsemble(Layout layout, Path workdir, Ports ports, Path dataRoot) {
+        this.layout = layout;
+        this.workdir = workdir.toAbsolutePath();
+        this.ports = ports;
+        this.dataRoot = dataRoot.toAbsolutePath();
+    }
+
+    /** Starts the broker, then the four services together, and waits until all are ready. */
+    public void start() throws IOException {
+        layout.requireBuilt();
+        startBroker();
+        for (String s : Layout.SERVICES) {
+            services.put(s, new ManagedProcess(s, serviceCommand(s), workdir.resolve("logs").resolve(s + ".log")));
+        }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (String s : Layout.SERVICES) {
+            ready.add(CompletableFuture.runAsync(() -> {
+                try {
+                    startService(s);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }));
+        }
+        try {
+            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
+        } catch (RuntimeException e) {
+            throw new IOException("the ensemble did not start: " + e.getCause().getMessage(), e);
+        }
+    }
+
+    public void startBroker() throws IOException {
+        if (broker == null) {
+            broker = new ManagedProcess("kafka", List.of(Layout.java().toString(), "-Xmx1g", "-jar",
+                    layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()), "--data-dir", workdir.resolve("kafka").toString()),
+                    workdir.resolve("logs").resolve("kafka.log"));
+        }
+        broker.startAndAwaitLine(line -> line.startsWith("bootstrap.servers="), READY_TIMEOUT);
+        createStaticTopics();
+    }
+
+    /** The static topics, with their partition count, as the k8s KafkaTopics declare them. */
+    private void createStaticTopics() throws IOException {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
+            var existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = Topics.STATIC.stream().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, Topics.STATIC_PARTITIONS, (short) 1)).toList();
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IOException("cannot create the static topics: " + e.getMessage(), e);
+        }
+    }
+
+    /** Stops the broker cleanly (its data directory stays), for the broker-restart test. */
+    public void stopBroker() {
+        broker.stop(STOP_GRACE);
+    }
+
+    public void startService(String service) throws IOException {
+        services.get(service).start();
+        awaitReady(service);
+    }
+
+    /** SIGKILL: the service dies mid-step, mid-write, wherever it is. */
+    public void kill(String service) throws InterruptedException {
+        services.get(service).kill();
+    }
+
+    public void stopService(String service) {
+        services.get(service).stop(STOP_GRACE);
+    }
+
+    public String bootstrapServers() {
+        return "localhost:" + ports.kafka();
+    }
+
+    public URI url(String service, String path) {
+        return URI.create("http://localhost:" + ports.of(service) + path);
+    }
+
+    public Path workdir() {
+        return workdir;
+    }
+
+    public Path checkpointRoot() {
+        return workdir.resolve("checkpoints");
+    }
+
+    public Path log(String service) {
+        return services.get(service).log();
+    }
+
+    private List<String> serviceCommand(String service) {
+        List<String> c = new ArrayList<>(List.of(Layout.java().toString(),
+                service.equals("trainer-service") || service.equals("evaluator-service") ? "-Xmx2g" : "-Xmx768m",
+                "-Dquarkus.http.port=" + ports.of(service),
+                "-Dkafka.bootstrap.servers=" + bootstrapServers(),
+                "-Dai.djl.offline=true"));
+        switch (service) {
+            case "trainer-service" -> {
+                c.add("-Dtrainer.checkpoint-root=" + checkpointRoot());
+                c.add("-Dtrainer.instance-id=trainer-0");
+            }
+            case "evaluator-service" -> {
+                c.add("-Devaluator.instance-id=evaluator-0");
+                c.add("-Dai.djl.pytorch.num_threads=1"); // leave the cores to the trainer
+            }
+            case "data-service" -> {
+                c.add("-Ddata.root=" + dataRoot);
+                c.add("-Ddata.instance-id=data-0");
+            }
+            default -> {
+            }
+        }
+        c.add("-jar");
+        c.add(layout.serviceJar(service).toString());
+        return c;
+    }
+
+    private void awaitReady(String service) throws IOException {
+        URI health = url(service, "/q/health/ready");
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!services.get(service).alive()) {
+                throw new IOException(service + " exited while starting; see " + log(service));
+            }
+            try {
+                HttpResponse<Void> r = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (r.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            sleep(250);
+        }
+        throw new IOException(service + " not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log(service));
+    }
+
+    /** Stops every service (in parallel), then the broker. */
+    @Override
+    public void close() {
+        List<CompletableFuture<Void>> stops = new ArrayList<>();
+        for (ManagedProcess p : services.values()) {
+            stops.add(CompletableFuture.runAsync(() -> p.stop(STOP_GRACE)));
+        }
+        CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
+        if (broker != null) {
+            broker.stop(STOP_GRACE);
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package org.overfitguard.launcher;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A child process with its output copied to a log file. It can be stopped cleanly (SIGTERM, then
+ * SIGKILL after a grace period), killed at once (SIGKILL, for crash tests) and started again with
+ * the same command.
+ */
+public final class ManagedProcess {
+
+    private final String name;
+    private final List<String> command;
+    private final Path log;
+    private Process process;
+    private volatile CompletableFuture<String> awaitedLine;
+    private volatile Predicate<String> awaitedMatch;
+
+    public ManagedProcess(String name, List<String> command, Path log) {
+        this.name = name;
+        this.command = List.copyOf(command);
+        this.log = log;
+    }
+
+    public synchronized void start() throws IOException {
+        Files.createDirectories(log.getParent());
+        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p = process;
+        Thread pump = new Thread(() -> pump(p), name + "-output");
+        pump.setDaemon(true);
+        pump.start();
+    }
+
+    /** Starts and waits for an output line matching {@code ready}; returns that line. */
+    public String startAndAwaitLine(Predicate<String> ready, Duration timeout) throws IOException {
+        CompletableFuture<String> line = new CompletableFuture<>();
+        awaitedMatch = ready;
+        awaitedLine = line;
+        start();
+        try {
+            return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IOException(name + " did not become ready within " + timeout.toSeconds() + " s; see " + log, e);
+        }
+    }
+
+    private void pump(Process p) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+             PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                     StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                out.println(line);
+                out.flush();
+                CompletableFuture<String> waiting = awaitedLine;
+                if (waiting != null && !waiting.isDone() && awaitedMatch.test(line)) {
+                    waiting.complete(line);
+                }
+            }
+        } catch (IOException e) {
+            // the process went away
+        }
+    }
+
+    /** SIGTERM, and SIGKILL if it has not ended within {@code grace}. */
+    public synchronized void stop(Duration grace) {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.toHandle().destroy();
+        try {
+            if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.toHandle().destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.toHandle().destroyForcibly();
+        }
+    }
+
+    /** SIGKILL now: the process gets no chance to clean up (a crash). */
+    public synchronized void kill() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.toHandle().destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    public synchronized boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public Path log() {
+        return log;
+    }
+}

@@ -1,0 +1,62 @@
+package org.overfitguard.launcher;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Command-line options of {@code ./ensemble}.
+ *
+ * @param spec     a run spec file (YAML or JSON); null runs the default spec
+ * @param sweep    null, "ablation", or a grid "key=v1,v2;key2=v3,v4" expanded by trainer-service
+ * @param keep     keep the ensemble up after the run(s), until Ctrl-C
+ * @param workdir  where the broker's data, checkpoints and logs go
+ * @param dataRoot the directory file corpora are read from
+ * @param report   where a sweep's report goes
+ */
+record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts) {
+
+    static final String USAGE = """
+            usage: ./ensemble [--spec FILE] [--sweep ablation|GRID] [--keep] [--workdir DIR] [--data-root DIR]
+                              [--report FILE] [--free-ports]
+              --spec FILE      run this spec (YAML or JSON; missing fields take defaults) instead of the default run
+              --sweep ablation every regularizer on, then each one off in turn, then none (on the spec's base)
+              --sweep GRID     a grid, e.g. "regularization.dropout.residual=0,0.1;regularization.weight_decay=0,0.1"
+              --keep           keep the ensemble running after the run(s) (Ctrl-C stops it)
+              --workdir DIR    broker data, checkpoints and logs (default .ensemble/launch-<time>)
+              --data-root DIR  where file and directory corpora are looked up (default data)
+              --report FILE    the sweep's Markdown report (default <workdir>/sweep-report.md, chart beside it)
+              --free-ports     pick free ports instead of 9092 and 8081-8084
+            """;
+
+    static Options parse(String[] args) {
+        Path spec = null;
+        String sweep = null;
+        boolean keep = false;
+        boolean freePorts = false;
+        Path workdir = Path.of(".ensemble", "launch-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Path dataRoot = Path.of("data");
+        Path report = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--spec" -> spec = Path.of(value(args, ++i, "--spec"));
+                case "--sweep" -> sweep = value(args, ++i, "--sweep");
+                case "--keep" -> keep = true;
+                case "--workdir" -> workdir = Path.of(value(args, ++i, "--workdir"));
+                case "--data-root" -> dataRoot = Path.of(value(args, ++i, "--data-root"));
+                case "--report" -> report = Path.of(value(args, ++i, "--report"));
+                case "--free-ports" -> freePorts = true;
+                case "--help", "-h" -> throw new IllegalArgumentException("");
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        return new Options(spec, sweep, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+}

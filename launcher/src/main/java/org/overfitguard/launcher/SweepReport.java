@@ -1,0 +1,162 @@
+package org.overfitguard.launcher;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import javax.imageio.ImageIO;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.RunCompleted;
+
+/**
+ * A sweep's results: one row per run (best held-out loss, generalization gap at the best step and
+ * at the end, best and stop steps, why it ended) as a Markdown table, and a PNG chart of every
+ * run's held-out loss over steps with its best point marked.
+ */
+public final class SweepReport {
+
+    /** One run's line of the report. */
+    public record Row(String variant, String runId, Double bestHeldOutLoss, Double gapAtBest, Double gapAtEnd, Long bestStep,
+                      long steps, String reason, List<double[]> curve) {
+    }
+
+    private final List<Row> rows;
+
+    private SweepReport(List<Row> rows) {
+        this.rows = rows;
+    }
+
+    public static SweepReport of(List<RunTracker> runs) {
+        List<Row> rows = new ArrayList<>();
+        for (RunTracker run : runs) {
+            RunCompleted c = run.completed();
+            List<EvaluationCompleted> ok = run.evaluations().stream().filter(e -> e.status() == EvaluationStatus.OK).toList();
+            List<double[]> curve = ok.stream().map(e -> new double[] {e.step(), e.heldOutLoss()}).toList();
+            String variant = run.requested() != null && run.requested().variant() != null ? run.requested().variant() : run.runId();
+            Long bestStep = c == null ? null : c.bestStep();
+            rows.add(new Row(variant, run.runId(), c == null ? null : c.bestHeldOutLoss(),
+                    run.evaluationAt(bestStep).map(EvaluationCompleted::gap).orElse(null),
+                    ok.isEmpty() ? null : ok.get(ok.size() - 1).gap(), bestStep, c == null ? 0 : c.steps(),
+                    c != null ? c.reason().name().toLowerCase(Locale.ROOT) : run.failed() != null ? "failed: " + run.failed().reason() : "-",
+                    curve));
+        }
+        return new SweepReport(rows);
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    public String table() {
+        StringBuilder t = new StringBuilder();
+        t.append("| variant | best held-out loss | gap at best | gap at end | best step | steps | ended by |\n");
+        t.append("|---|---:|---:|---:|---:|---:|---|\n");
+        for (Row r : rows) {
+            t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %s |%n", r.variant(), number(r.bestHeldOutLoss()),
+                    number(r.gapAtBest()), number(r.gapAtEnd()), r.bestStep() == null ? "-" : r.bestStep(), r.steps(), r.reason()));
+        }
+        return t.toString();
+    }
+
+    public void write(Path markdown, String command) throws IOException {
+        Path chart = chartPath(markdown);
+        Files.createDirectories(markdown.toAbsolutePath().getParent());
+        drawChart(chart);
+        String text = "# Sweep report\n\nMade by `" + command + "`. Held-out loss is plain cross-entropy in nats per token"
+                + " (never label-smoothed); the gap is held-out minus training cross-entropy.\n\n" + table()
+                + "\n![held-out loss over steps](" + chart.getFileName() + ")\n\nRuns: "
+                + String.join(", ", rows.stream().map(r -> r.variant() + " = `" + r.runId() + "`").toList()) + "\n";
+        Files.writeString(markdown, text);
+    }
+
+    static Path chartPath(Path markdown) {
+        String name = markdown.getFileName().toString().replaceFirst("\\.md$", "");
+        return markdown.resolveSibling(name + ".png");
+    }
+
+    private void drawChart(Path png) throws IOException {
+        int w = 960;
+        int h = 540;
+        int left = 70;
+        int right = 200;
+        int top = 40;
+        int bottom = 50;
+        BufferedImage image = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = image.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        double maxStep = 1;
+        double minLoss = Double.MAX_VALUE;
+        double maxLoss = -Double.MAX_VALUE;
+        for (Row r : rows) {
+            for (double[] p : r.curve()) {
+                if (Double.isFinite(p[1])) {
+                    maxStep = Math.max(maxStep, p[0]);
+                    minLoss = Math.min(minLoss, p[1]);
+                    maxLoss = Math.max(maxLoss, p[1]);
+                }
+            }
+        }
+        if (minLoss > maxLoss) {
+            minLoss = 0;
+            maxLoss = 1;
+        }
+        double pad = (maxLoss - minLoss) * 0.05 + 1e-6;
+        minLoss -= pad;
+        maxLoss += pad;
+        int plotW = w - left - right;
+        int plotH = h - top - bottom;
+        g.setColor(new Color(0x33, 0x33, 0x33));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawRect(left, top, plotW, plotH);
+        for (int i = 0; i <= 5; i++) {
+            double loss = minLoss + (maxLoss - minLoss) * i / 5;
+            int y = top + plotH - (int) (plotH * i / 5.0);
+            g.drawString(String.format(Locale.ROOT, "%.2f", loss), 10, y + 4);
+            int step = (int) (maxStep * i / 5);
+            g.drawString(String.valueOf(step), left + plotW * i / 5 - 10, top + plotH + 18);
+        }
+        g.drawString("held-out loss (nats/token) by step", left, 22);
+        Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
+            new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0x17becf)};
+        for (int i = 0; i < rows.size(); i++) {
+            Row r = rows.get(i);
+            g.setColor(palette[i % palette.length]);
+            g.setStroke(new BasicStroke(2f));
+            int px = -1;
+            int py = -1;
+            for (double[] p : r.curve()) {
+                if (!Double.isFinite(p[1])) {
+                    continue;
+                }
+                int x = left + (int) (plotW * p[0] / maxStep);
+                int y = top + plotH - (int) (plotH * (p[1] - minLoss) / (maxLoss - minLoss));
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                if (r.bestStep() != null && (long) p[0] == r.bestStep()) {
+                    g.fillOval(x - 5, y - 5, 10, 10);
+                }
+                px = x;
+                py = y;
+            }
+            g.drawString(r.variant() + "  " + number(r.bestHeldOutLoss()), w - right + 12, top + 16 + 18 * i);
+        }
+        g.dispose();
+        ImageIO.write(image, "png", png.toFile());
+    }
+
+    private static String number(Double d) {
+        return d == null || d.isNaN() ? "-" : String.format(Locale.ROOT, "%.4f", d);
+    }
+}

@@ -1,0 +1,34 @@
+package org.overfitguard.launcher;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+
+/** {@code ./ensemble --sweep ...}: submit the sweep, follow its runs one by one, write the report. */
+final class Sweeps {
+
+    private Sweeps() {
+    }
+
+    static boolean runAndReport(RunSubmitter submitter, EventWatcher watcher, Options options, LocalEnsemble ensemble,
+                                PrintStream out, boolean terminal) throws IOException, InterruptedException {
+        String base = options.spec() == null ? "" : Files.readString(options.spec());
+        String query = "ablation".equals(options.sweep()) ? "preset=ablation"
+                : "grid=" + URLEncoder.encode(options.sweep(), StandardCharsets.UTF_8);
+        List<String> runIds = submitter.submitSweep(query, base);
+        out.println("sweep of " + runIds.size() + " runs; comparison view "
+                + ensemble.url("monitor-service", "/compare.html"));
+        List<RunTracker> runs = runIds.stream().map(watcher::track).toList();
+        boolean ok = Ensemble.followAll(runs, out, terminal);
+        SweepReport report = SweepReport.of(runs);
+        report.write(options.report(), "./ensemble --sweep " + options.sweep()
+                + (options.spec() == null ? "" : " --spec " + options.spec()));
+        out.println();
+        out.println(report.table());
+        out.println("report: " + options.report() + " (chart " + SweepReport.chartPath(options.report()) + ")");
+        return ok;
+    }
+}

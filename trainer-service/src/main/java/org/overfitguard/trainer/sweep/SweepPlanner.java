@@ -1,0 +1,137 @@
+package org.overfitguard.trainer.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.AugmentationSpec;
+import org.overfitguard.contracts.spec.DropoutSpec;
+import org.overfitguard.contracts.spec.FieldError;
+import org.overfitguard.contracts.spec.InvalidRunSpecException;
+import org.overfitguard.contracts.spec.RegularizationSpec;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+
+/**
+ * Expands a base spec into a sweep's variants.
+ *
+ * <p>The "ablation" preset: {@code all} (every regularizer on), then each one off in turn
+ * ({@code no-dropout}, {@code no-weight-decay}, {@code no-label-smoothing}, {@code no-weight-tying},
+ * {@code no-augmentation}), then {@code none}. "On" means the base's own setting when it has one,
+ * else: dropout 0.1 everywhere, weight decay 0.1, label smoothing 0.1, tying on, and light
+ * augmentation (synonyms, deletions and swaps 0.05, sentence reordering 0.1, span deletion 0.02,
+ * token masking 0.05). Early stopping and residual + LayerNorm stay as the base has them: they are
+ * how every variant is measured, and part of the architecture.
+ *
+ * <p>A grid: {@code "path=v1,v2;path2=v3,v4"} over snake_case spec paths, e.g.
+ * {@code regularization.dropout.residual=0,0.1;regularization.weight_decay=0,0.1}: every combination.
+ */
+public final class SweepPlanner {
+
+    public static final int MAX_VARIANTS = 32;
+
+    /** One run of a sweep. */
+    public record Variant(String name, RunSpec spec) {
+    }
+
+    private SweepPlanner() {
+    }
+
+    public static List<Variant> ablation(RunSpec base) {
+        RegularizationSpec r = base.regularization();
+        DropoutSpec dropout = r.dropout().any() ? r.dropout() : new DropoutSpec(0.1, 0.1, 0.1);
+        double decay = r.weightDecay() > 0 ? r.weightDecay() : 0.1;
+        double smoothing = r.labelSmoothing() > 0 ? r.labelSmoothing() : 0.1;
+        AugmentationSpec a = base.augmentation();
+        AugmentationSpec augmentation = a.any() ? a : new AugmentationSpec(0.05, 0.05, 0.05, 0.1, a.reorderWindow(), 0.02,
+                a.spanLength(), 0.05, a.maskRandomFraction());
+        AugmentationSpec noAugmentation = AugmentationSpec.defaults();
+        RegularizationSpec all = new RegularizationSpec(dropout, decay, true, smoothing);
+        List<Variant> variants = new ArrayList<>();
+        variants.add(variant(base, "all", all, augmentation));
+        variants.add(variant(base, "no-dropout", new RegularizationSpec(DropoutSpec.none(), decay, true, smoothing), augmentation));
+        variants.add(variant(base, "no-weight-decay", new RegularizationSpec(dropout, 0, true, smoothing), augmentation));
+        variants.add(variant(base, "no-label-smoothing", new RegularizationSpec(dropout, decay, true, 0), augmentation));
+        variants.add(variant(base, "no-weight-tying", new RegularizationSpec(dropout, decay, false, smoothing), augmentation));
+        variants.add(variant(base, "no-augmentation", all, noAugmentation));
+        variants.add(variant(base, "none", RegularizationSpec.defaults(), noAugmentation));
+        return variants;
+    }
+
+    private static Variant variant(RunSpec base, String name, RegularizationSpec r, AugmentationSpec a) {
+        return new Variant(name, base.withRegularization(r).withAugmentation(a).withName(base.name() + "/" + name));
+    }
+
+    /** Every combination of the grid's values; throws with every bad field of every variant. */
+    public static List<Variant> grid(RunSpec base, String grid) {
+        List<String[]> axes = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (String axis : grid.split(";")) {
+            String[] kv = axis.split("=", 2);
+            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
+                errors.add(new FieldError("grid", "'" + axis + "'", "path=value1,value2 (axes separated by ';')"));
+                continue;
+            }
+            axes.add(new String[] {kv[0].trim(), kv[1]});
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRunSpecException(errors);
+        }
+        List<List<String[]>> combinations = new ArrayList<>();
+        combinations.add(List.of());
+        for (String[] axis : axes) {
+            List<List<String[]>> next = new ArrayList<>();
+            for (List<String[]> c : combinations) {
+                for (String value : axis[1].split(",")) {
+                    List<String[]> extended = new ArrayList<>(c);
+                    extended.add(new String[] {axis[0], value.trim()});
+                    next.add(extended);
+                }
+            }
+            combinations = next;
+        }
+        if (combinations.size() > MAX_VARIANTS) {
+            throw new InvalidRunSpecException(List.of(new FieldError("grid", combinations.size() + " combinations",
+                    "at most " + MAX_VARIANTS + " combinations")));
+        }
+        List<Variant> variants = new ArrayList<>();
+        for (List<String[]> c : combinations) {
+            String name = String.join(",", c.stream().map(kv -> kv[0] + "=" + kv[1]).toList());
+            ObjectNode tree = Json.mapper().valueToTree(base);
+            for (String[] kv : c) {
+                set(tree, kv[0], kv[1], errors);
+            }
+            RunSpecs.Checked checked = RunSpecs.check(tree.toString());
+            checked.errors().forEach(e -> errors.add(new FieldError(e.field() + " (variant " + name + ")", e.value(), e.allowed())));
+            variants.add(new Variant(name, checked.spec().withName(base.name() + "/" + name)));
+        }
+        if (!errors.isEmpty()) {
+            throw new InvalidRunSpecException(errors);
+        }
+        return variants;
+    }
+
+    private static void set(ObjectNode tree, String path, String value, List<FieldError> errors) {
+        String[] parts = path.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (!(child instanceof ObjectNode o)) {
+                errors.add(new FieldError("grid", "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
+                return;
+            }
+            node = o;
+        }
+        String leaf = parts[parts.length - 1];
+        if (!node.has(leaf)) {
+            errors.add(new FieldError("grid", "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
+            return;
+        }
+        try {
+            node.set(leaf, Json.mapper().readTree(value));
+        } catch (Exception notJson) {
+            node.put(leaf, value); // a bare word: an enum name or a string
+        }
+    }
+}
