@@ -173,12 +173,13 @@ const OG = (() => {
 
   /**
    * Draws a line chart into an <svg> element.
-   * spec: {height, series: [{cls, points: [{x, y, ...}], dots?: {cls(p), title(p)}}],
-   *        markers: [{x, cls, label}], xLabel, yLabel, yMin}
+   * spec: {width, height, series: [{cls, color?, points: [{x, y, ...}], dots?: {cls(p), title(p), r}}],
+   *        markers: [{x, cls, label, labelCls, row}], ticksAtBottom: [{x, cls, title}], xLabel, yLabel, yMin, empty}
+   * (dots.r is a radius or a function of the point)
    * Non-finite y values break a line. Dots carry data-step = x.
    */
   function lineChart(target, spec) {
-    const width = 800;
+    const width = spec.width || 800;
     const height = spec.height || 320;
     const m = {left: 58, right: 18, top: 22, bottom: 40};
     target.replaceChildren();
@@ -248,7 +249,8 @@ const OG = (() => {
       if (s.dots) {
         for (const p of s.points) {
           if (!finite(p.x) || !finite(p.y)) continue;
-          const dot = svg('circle', {cx: X(p.x).toFixed(1), cy: Y(p.y).toFixed(1), r: s.dots.r || 4,
+          const r = typeof s.dots.r === 'function' ? s.dots.r(p) : s.dots.r || 4;
+          const dot = svg('circle', {cx: X(p.x).toFixed(1), cy: Y(p.y).toFixed(1), r,
             class: s.dots.cls(p), 'data-step': p.x});
           if (s.color) dot.style.fill = s.color;
           if (s.dots.title) dot.append(svg('title', {}, s.dots.title(p)));

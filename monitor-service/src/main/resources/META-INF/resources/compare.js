@@ -62,7 +62,7 @@ async function renderChart(runs, shown) {
     const color = colorOf(runs.findIndex(r => r.run_id === run.run_id));
     const ok = run.evaluations.filter(e => e.status === 'ok' && finite(e.heldout_loss));
     series.push({cls: 'compare-line', color, points: ok.map(e => ({x: e.step, y: e.heldout_loss})),
-      dots: {cls: p => p.x === run.best_step ? 'compare-best' : 'compare-point', r: 3,
+      dots: {cls: p => p.x === run.best_step ? 'compare-best' : 'compare-point', r: p => p.x === run.best_step ? 6 : 2.5,
         title: p => `${run.run_id} step ${p.x}: held-out ${fixed(p.y)}`}});
     if (showTrain.checked) {
       series.push({cls: 'train-dashed', color, points: run.steps.map(s => ({x: s.step, y: s.cross_entropy}))});

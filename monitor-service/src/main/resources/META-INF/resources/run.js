@@ -88,11 +88,11 @@ function renderLossChart(run) {
 
 function renderSmallCharts(run) {
   lineChart(document.getElementById('lr-chart'), {
-    height: 200, xLabel: 'step', yMin: 0,
+    width: 560, height: 220, xLabel: 'step', yMin: 0,
     series: [{cls: 'lr-line', points: run.steps.map(s => ({x: s.step, y: s.learning_rate}))}],
   });
   lineChart(document.getElementById('patience-chart'), {
-    height: 200, xLabel: 'step', yMin: 0,
+    width: 560, height: 220, xLabel: 'step', yMin: 0,
     series: [{cls: 'patience-line', points: run.evaluations.map(e => ({x: e.step, y: e.patience_left})),
       dots: {cls: () => 'patience-point', title: p => `step ${p.x}: ${p.y} left`, r: 3}}],
     empty: 'no evaluations yet',

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.overfitguard.monitor.MonitorConfig;
 
@@ -45,26 +45,32 @@ public class ConsumerLagProbe {
 
     private final MeterRegistry registry;
     private final MonitorConfig config;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafka;
     private Admin admin;
     private MultiGauge lag;
     private ScheduledExecutorService timer;
     private String lastProblem;
 
+    /** {@code kafka} holds every kafka.* setting (bootstrap servers, TLS, SASL), as the channels get them. */
     @Inject
     public ConsumerLagProbe(MeterRegistry registry, MonitorConfig config,
-                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.registry = registry;
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent ignored) {
-        admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "monitor-service-lag-probe",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis()));
+        Map<String, Object> settings = new HashMap<>();
+        kafka.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                settings.put(key, value);
+            }
+        });
+        settings.put(AdminClientConfig.CLIENT_ID_CONFIG, "monitor-service-lag-probe");
+        settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
+        settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
+        admin = Admin.create(settings);
         lag = MultiGauge.builder("overfit.consumer.lag")
                 .description("records on the topic after the group's committed offsets, summed over partitions")
                 .register(registry);

@@ -84,6 +84,8 @@ public class MonitorMetrics {
             m.set("overfit.train.objective", "training objective (label-smoothed when on) of the last step metrics", step.loss());
             m.set("overfit.learning.rate", "learning rate of the last step", step.learningRate());
             m.set("overfit.tokens.per.second", "training throughput reported by the trainer", step.tokensPerSecond());
+        }
+        if (step != null || run.step() > 0) {
             m.set("overfit.step", "steps trained", (double) run.step());
         }
         double stepsPerSecond = run.stepsPerSecond();
