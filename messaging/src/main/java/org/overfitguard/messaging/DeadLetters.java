@@ -23,8 +23,8 @@ public final class DeadLetters implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String consumer;
 
-    public DeadLetters(String bootstrapServers, String consumer) {
-        this.producer = new KafkaProducer<>(KafkaClients.producer(bootstrapServers, consumer + "-dead-letters"));
+    public DeadLetters(KafkaConnection kafka, String consumer) {
+        this.producer = new KafkaProducer<>(KafkaClients.producer(kafka, consumer + "-dead-letters"));
         this.consumer = consumer;
     }
 

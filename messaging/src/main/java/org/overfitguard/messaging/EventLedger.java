@@ -58,14 +58,14 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
     private volatile boolean running = true;
     private boolean caughtUp;
 
-    public EventLedger(String bootstrapServers, String group, String instanceId, List<String> topics, Listener listener) {
-        Map<String, Object> c = KafkaClients.consumer(bootstrapServers, group + "-ledger-" + instanceId);
+    public EventLedger(KafkaConnection kafka, String group, String instanceId, List<String> topics, Listener listener) {
+        Map<String, Object> c = KafkaClients.consumer(kafka, group + "-ledger-" + instanceId);
         c.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, group + "-" + instanceId);
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
         this.consumer = new KafkaConsumer<>(c);
-        this.deadLetters = new DeadLetters(bootstrapServers, group);
+        this.deadLetters = new DeadLetters(kafka, group);
         this.topics = List.copyOf(topics);
         this.listener = listener;
         this.thread = new Thread(this::run, group + "-ledger");

@@ -19,9 +19,8 @@ public final class KafkaClients {
     }
 
     /** A consumer that never commits and never creates topics: positions are ours to set. */
-    public static Map<String, Object> consumer(String bootstrapServers, String clientId) {
-        Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> consumer(KafkaConnection kafka, String clientId) {
+        Map<String, Object> c = new HashMap<>(kafka.settings());
         c.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         c.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
@@ -33,9 +32,8 @@ public final class KafkaClients {
     }
 
     /** An idempotent producer that waits for every in-sync replica. */
-    public static Map<String, Object> producer(String bootstrapServers, String clientId) {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    public static Map<String, Object> producer(KafkaConnection kafka, String clientId) {
+        Map<String, Object> p = new HashMap<>(kafka.settings());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -7,11 +7,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.data.DataConfig;
 import org.overfitguard.messaging.EventLedger;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Folds runs and control of this replica's partitions into the {@link StreamBook}, replaying them on
@@ -26,13 +26,13 @@ public class DataLedger implements EventLedger.Listener {
     StreamBook book;
     @Inject
     DataConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private EventLedger ledger;
 
     void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(bootstrapServers, GROUP, config.instanceId(), List.of(Topics.RUNS, Topics.CONTROL), this);
+        ledger = new EventLedger(kafka, GROUP, config.instanceId(), List.of(Topics.RUNS, Topics.CONTROL), this);
         ledger.start();
     }
 

@@ -8,6 +8,7 @@ import org.overfitguard.data.corpus.DatasetException;
 import org.overfitguard.data.dataset.BatchFactory;
 import org.overfitguard.data.dataset.Dataset;
 import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.text.augment.SynonymSource;
 
 /**
@@ -22,7 +23,7 @@ final class RunStream implements Runnable {
 
     /** What a stream needs from the service. */
     record Services(DatasetBuilder builder, SynonymSource synonyms, TopicAdmin admin, DataEvents events,
-                    TrainerProgress progress, DataMetrics metrics, String bootstrap, int leadBatches) {
+                    TrainerProgress progress, DataMetrics metrics, KafkaConnection kafka, int leadBatches) {
     }
 
     private final RunStarted started;
@@ -54,7 +55,7 @@ final class RunStream implements Runnable {
             return;
         }
         s.admin().createRunTopics(runId);
-        try (RunTopics topics = new RunTopics(s.bootstrap(), runId)) {
+        try (RunTopics topics = new RunTopics(s.kafka(), runId)) {
             int present = topics.heldOutRecords();
             if (present == 0) {
                 topics.writeHeldOut(dataset.heldOut());

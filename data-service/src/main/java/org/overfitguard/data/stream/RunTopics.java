@@ -15,6 +15,7 @@ import org.overfitguard.contracts.batch.CorruptBatchException;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.messaging.KafkaClients;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Reads and writes a run's two topics with the plain client: what is already there (so a restart
@@ -23,14 +24,14 @@ import org.overfitguard.messaging.KafkaClients;
  */
 final class RunTopics implements AutoCloseable {
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final String runId;
     private final KafkaProducer<String, byte[]> batches;
 
-    RunTopics(String bootstrap, String runId) {
-        this.bootstrap = bootstrap;
+    RunTopics(KafkaConnection kafka, String runId) {
+        this.kafka = kafka;
         this.runId = runId;
-        Map<String, Object> p = KafkaClients.producer(bootstrap, "data-batches-" + runId);
+        Map<String, Object> p = KafkaClients.producer(kafka, "data-batches-" + runId);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         this.batches = new KafkaProducer<>(p);
@@ -43,7 +44,7 @@ final class RunTopics implements AutoCloseable {
 
     /** Writes every held-out record in one transaction: a crash leaves none visible, never a part. */
     void writeHeldOut(List<TokenBatch> records) {
-        Map<String, Object> p = KafkaClients.producer(bootstrap, "data-heldout-" + runId);
+        Map<String, Object> p = KafkaClients.producer(kafka, "data-heldout-" + runId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "data-service-heldout-" + runId);
         try (KafkaProducer<String, byte[]> tx = new KafkaProducer<>(p)) {
             tx.initTransactions();
@@ -58,7 +59,7 @@ final class RunTopics implements AutoCloseable {
     /** The index of the last readable training batch, or -1: where a restarted stream goes on from. */
     long lastBatchIndex() {
         TopicPartition tp = new TopicPartition(Topics.batches(runId), 0);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "data-probe-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(kafka, "data-probe-" + UUID.randomUUID()))) {
             c.assign(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);
             long begin = c.beginningOffsets(List.of(tp)).get(tp);
@@ -100,7 +101,7 @@ final class RunTopics implements AutoCloseable {
 
     private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "data-probe-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(kafka, "data-probe-" + UUID.randomUUID()))) {
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long end = c.endOffsets(List.of(tp)).get(tp);

@@ -12,9 +12,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.overfitguard.data.DataConfig;
+import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.data.corpus.CorpusLoader;
 import org.overfitguard.data.dataset.DatasetBuilder;
 import org.overfitguard.text.augment.WordNetSynonyms;
@@ -43,8 +43,8 @@ public class StreamSupervisor {
     TrainerProgress progress;
     @Inject
     DataMetrics metrics;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     /** runId -> the RunStarted event id its stream serves (or served). */
     private final Map<String, String> handled = new ConcurrentHashMap<>();
@@ -62,7 +62,7 @@ public class StreamSupervisor {
         DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
                 config.heldoutWindowsPerRecord(), config.entropySamples());
         services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress, metrics,
-                bootstrapServers, config.leadBatches());
+                kafka, config.leadBatches());
         loop = new Thread(this::supervise, "stream-supervisor");
         loop.setDaemon(true);
         loop.start();

@@ -15,9 +15,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.data.DataConfig;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Creates and deletes a run's two topics. One partition each: batch k is at offset k and the
@@ -28,14 +28,14 @@ public class TopicAdmin {
 
     @Inject
     DataConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private Admin admin;
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers));
+            admin = Admin.create(kafka.settings());
         }
         return admin;
     }

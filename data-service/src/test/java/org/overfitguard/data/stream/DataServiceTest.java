@@ -34,6 +34,7 @@ import org.overfitguard.data.dataset.BatchFactory;
 import org.overfitguard.data.dataset.DatasetBuilder;
 import org.overfitguard.kafka.KafkaBrokerResource;
 import org.overfitguard.kafka.TopicIO;
+import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.text.augment.WordNetSynonyms;
 
 /** data-service on a real broker: RunStarted in, DatasetPrepared, held-out and batches out. */
@@ -104,7 +105,7 @@ class DataServiceTest {
         DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
                 config.heldoutWindowsPerRecord(), 200);
         RunStream.Services services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress,
-                metrics, bootstrap, 10);
+                metrics, KafkaConnection.to(bootstrap), 10);
         progress.reported(runId, 0);
         AtomicBoolean stop = new AtomicBoolean();
         Thread first = new Thread(new RunStream(started, services, stop::get));

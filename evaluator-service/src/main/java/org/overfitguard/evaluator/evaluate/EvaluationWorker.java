@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.util.Locale;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -25,6 +24,7 @@ import org.overfitguard.evaluator.policy.StopState;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.model.Devices;
 import org.overfitguard.messaging.DeadLetters;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Evaluates checkpoints one at a time, in arrival order (a run's checkpoints arrive in step order):
@@ -46,8 +46,8 @@ public class EvaluationWorker {
     EvaluatorMetrics metrics;
     @Inject
     EvaluatorConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
@@ -57,8 +57,8 @@ public class EvaluationWorker {
 
     void start(@Observes StartupEvent ignored) {
         Device device = Devices.select(config.device());
-        deadLetters = new DeadLetters(bootstrapServers, "evaluator-service-heldout");
-        evaluator = new CheckpointEvaluator(device, new HeldOutCache(bootstrapServers, deadLetters, config.heldoutCacheRuns()),
+        deadLetters = new DeadLetters(kafka, "evaluator-service-heldout");
+        evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), config.heldoutTimeout());
         thread = new Thread(this::loop, "evaluator-worker");
         thread.setDaemon(true);

@@ -15,6 +15,7 @@ import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaClients;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Each run's held-out set, read once from heldout.&lt;runId&gt; (partition 0, from offset 0,
@@ -23,12 +24,12 @@ import org.overfitguard.messaging.KafkaClients;
  */
 final class HeldOutCache {
 
-    private final String bootstrap;
+    private final KafkaConnection kafka;
     private final DeadLetters deadLetters;
     private final Map<String, List<TokenBatch>> byRun;
 
-    HeldOutCache(String bootstrap, DeadLetters deadLetters, int maxRuns) {
-        this.bootstrap = bootstrap;
+    HeldOutCache(KafkaConnection kafka, DeadLetters deadLetters, int maxRuns) {
+        this.kafka = kafka;
         this.deadLetters = deadLetters;
         this.byRun = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -52,7 +53,7 @@ final class HeldOutCache {
     private List<TokenBatch> read(String runId, int expected, Duration timeout) {
         TopicPartition tp = new TopicPartition(Topics.heldOut(runId), 0);
         List<TokenBatch> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(bootstrap, "evaluator-heldout-" + UUID.randomUUID()))) {
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(KafkaClients.consumer(kafka, "evaluator-heldout-" + UUID.randomUUID()))) {
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
             long deadline = System.nanoTime() + timeout.toNanos();

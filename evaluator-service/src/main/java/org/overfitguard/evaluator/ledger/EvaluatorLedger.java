@@ -7,7 +7,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -15,6 +14,7 @@ import org.overfitguard.contracts.events.Event;
 import org.overfitguard.evaluator.EvaluatorConfig;
 import org.overfitguard.evaluator.evaluate.EvaluationWorker;
 import org.overfitguard.messaging.EventLedger;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * Reads checkpoints and evaluations of this replica's partitions (co-partitioned by run id),
@@ -32,13 +32,13 @@ public class EvaluatorLedger implements EventLedger.Listener {
     EvaluationWorker worker;
     @Inject
     EvaluatorConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private EventLedger ledger;
 
     void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(bootstrapServers, GROUP, config.instanceId(), List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS), this);
+        ledger = new EventLedger(kafka, GROUP, config.instanceId(), List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS), this);
         ledger.start();
     }
 

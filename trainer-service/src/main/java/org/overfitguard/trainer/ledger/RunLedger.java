@@ -7,10 +7,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.messaging.EventLedger;
+import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.trainer.TrainerConfig;
 
 /**
@@ -26,13 +26,13 @@ public class RunLedger implements EventLedger.Listener {
     RunBook book;
     @Inject
     TrainerConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private EventLedger ledger;
 
     void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(bootstrapServers, GROUP, config.instanceId(),
+        ledger = new EventLedger(kafka, GROUP, config.instanceId(),
                 List.of(Topics.RUNS, Topics.CONTROL, Topics.EVALUATIONS), this);
         ledger.start();
     }

@@ -16,6 +16,7 @@ import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaClients;
+import org.overfitguard.messaging.KafkaConnection;
 
 /**
  * The run's training batches, read with a plain consumer assigned to partition 0 of
@@ -34,8 +35,8 @@ final class BatchStream implements AutoCloseable {
     private final Deque<ConsumerRecord<String, byte[]>> buffered = new ArrayDeque<>();
     private long nextOffset;
 
-    BatchStream(String bootstrapServers, String runId, long fromOffset, DeadLetters deadLetters, String clientId) {
-        var config = KafkaClients.consumer(bootstrapServers, clientId);
+    BatchStream(KafkaConnection kafka, String runId, long fromOffset, DeadLetters deadLetters, String clientId) {
+        var config = KafkaClients.consumer(kafka, clientId);
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
         this.consumer = new KafkaConsumer<>(config);
         this.partition = new TopicPartition(Topics.batches(runId), 0);

@@ -9,7 +9,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.events.CheckpointSaved;
@@ -34,6 +33,7 @@ import org.overfitguard.lm.model.Seeds;
 import org.overfitguard.lm.train.StepResult;
 import org.overfitguard.lm.train.TrainingSession;
 import org.overfitguard.messaging.DeadLetters;
+import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.trainer.TrainerConfig;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunBook.StopSignal;
@@ -61,8 +61,8 @@ public class RunExecutor {
     LiveRuns live;
     @Inject
     TrainerConfig config;
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrapServers;
+    @Inject
+    KafkaConnection kafka;
 
     private CheckpointStore store;
     private Device device;
@@ -74,7 +74,7 @@ public class RunExecutor {
     void start(@Observes StartupEvent ignored) {
         store = new CheckpointStore(Path.of(config.checkpointRoot()));
         device = Devices.select(config.device());
-        deadLetters = new DeadLetters(bootstrapServers, "trainer-service-batches");
+        deadLetters = new DeadLetters(kafka, "trainer-service-batches");
         LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
     }
 
@@ -155,7 +155,7 @@ public class RunExecutor {
         StepWindow checkpointWindow = new StepWindow();
         long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
         Outcome outcome = Outcome.MAX_STEPS;
-        try (BatchStream batches = new BatchStream(bootstrapServers, runId, fromOffset, deadLetters,
+        try (BatchStream batches = new BatchStream(kafka, runId, fromOffset, deadLetters,
                 "trainer-batches-" + config.instanceId())) {
             while (session.step() < spec.training().maxSteps()) {
                 Outcome signal = signal(runId);
