@@ -92,6 +92,7 @@ public final class Ensemble {
     static boolean followAll(List<RunTracker> runs, PrintStream out, boolean terminal) throws InterruptedException {
         boolean ok = true;
         for (RunTracker run : runs) {
+            run.awaitRequested(10_000);
             out.println("\n== " + run.runId() + (run.requested() == null || run.requested().variant() == null ? ""
                     : " (" + run.requested().variant() + ")"));
             ok &= follow(run, new ProgressView(out, terminal));

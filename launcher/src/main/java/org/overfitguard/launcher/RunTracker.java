@@ -135,6 +135,14 @@ public final class RunTracker {
         return true;
     }
 
+    /** Waits until the run's RunRequested was seen, at most {@code millis}. */
+    public synchronized void awaitRequested(long millis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        while (requested == null && System.currentTimeMillis() < deadline) {
+            wait(200);
+        }
+    }
+
     /** Waits for a change, at most {@code millis}. */
     public synchronized void awaitChange(long millis) throws InterruptedException {
         wait(millis);

@@ -1,0 +1,287 @@
+package org.overfitguard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.overfitguard.contracts.DeadLetterHeaders;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.kafka.TopicIO;
+
+/**
+ * The proof, end to end: the embedded broker and the four service jars as real processes, runs
+ * submitted over HTTP, everything observed on the topics. One ensemble serves every test; the
+ * overfitting run is the baseline the fault tests compare with (the same spec and seed give the
+ * same batches and, on the CPU, bit-identical losses).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndTest {
+
+    private static final long RUN_MILLIS = 300_000;
+
+    private LocalEnsemble ensemble;
+    private EventWatcher watcher;
+    private RunSubmitter submitter;
+    private String overfit;
+    private String regularized;
+    private RunTracker baseline;
+
+    @BeforeAll
+    void start() throws IOException {
+        Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
+        Path workdir = Files.createTempDirectory("e2e-ensemble-");
+        ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
+                Files.createDirectories(workdir.resolve("data")));
+        ensemble.start();
+        watcher = new EventWatcher(ensemble.bootstrapServers());
+        submitter = new RunSubmitter(ensemble.url("trainer-service", "/"));
+        overfit = resource("e2e/overfit.yaml");
+        regularized = resource("e2e/regularized.yaml");
+    }
+
+    @AfterAll
+    void stop() {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (ensemble != null) {
+            ensemble.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void overfittingIsCaughtAndTheFinalModelIsTheBestCheckpoint() throws Exception {
+        RunTracker run = baseline();
+        List<EvaluationCompleted> evaluations = ok(run);
+        int best = indexOfMin(evaluations);
+        assertTrue(best > 0, "held-out loss falls first: " + losses(evaluations));
+        double after = evaluations.subList(best, evaluations.size()).stream().mapToDouble(EvaluationCompleted::heldOutLoss).max().orElseThrow();
+        assertTrue(after > evaluations.get(best).heldOutLoss(), "then rises: " + losses(evaluations));
+
+        assertEquals(1, run.stops().size(), "exactly one StopRequested");
+        StopRequested stop = run.stops().get(0);
+        assertEquals(CompletionReason.PATIENCE_EXHAUSTED, run.completed().reason());
+        assertEquals(evaluations.get(best).step(), stop.bestStep());
+        assertEquals(stop.bestStep(), run.completed().bestStep());
+        assertTrue(stop.bestStep() < evaluations.get(evaluations.size() - 1).step(), "the best step is earlier than the last evaluation");
+
+        Path bestCheckpoint = Path.of(stop.bestCheckpoint());
+        Path finalModel = Path.of(run.completed().finalModelPath());
+        for (String file : List.of("model.params", "optimizer.state", "meta.json", "MANIFEST.sha256")) {
+            assertArrayEquals(Files.readAllBytes(bestCheckpoint.resolve(file)), Files.readAllBytes(finalModel.resolve(file)),
+                    "final model " + file + " is byte-identical to the best checkpoint");
+        }
+        System.out.printf(Locale.ROOT, "[e2e] overfitting: best held-out %.4f at step %d, stop at %d, gap at best %.4f, at the end %.4f%n",
+                run.completed().bestHeldOutLoss(), stop.bestStep(), stop.atStep(), gapAtBest(run),
+                evaluations.get(evaluations.size() - 1).gap());
+    }
+
+    @Test
+    @Order(2)
+    void regularizationReachesALowerBestHeldOutLossAndASmallerGap() throws Exception {
+        RunTracker plain = baseline();
+        RunTracker reg = runToEnd(submitter.submit(regularized));
+        assertNotNull(reg.completed(), () -> "regularized run failed: " + reg.failed());
+        double plainBest = plain.completed().bestHeldOutLoss();
+        double regBest = reg.completed().bestHeldOutLoss();
+        System.out.printf(Locale.ROOT, "[e2e] best held-out: unregularized %.4f (step %d, gap %.4f), regularized %.4f (step %d, gap %.4f)%n",
+                plainBest, plain.completed().bestStep(), gapAtBest(plain), regBest, reg.completed().bestStep(), gapAtBest(reg));
+        assertTrue(regBest < plainBest, "regularized best held-out " + regBest + " < unregularized " + plainBest);
+        assertTrue(gapAtBest(reg) < gapAtBest(plain), "regularized gap " + gapAtBest(reg) + " < " + gapAtBest(plain));
+    }
+
+    @Test
+    @Order(3)
+    void aTrainerKilledMidRunResumesFromItsCheckpointWithTheSameLosses() throws Exception {
+        RunTracker base = baseline();
+        RunTracker run = watcher.track(submitter.submit(overfit));
+        await(run, r -> r.checkpoints().stream().anyMatch(c -> c.step() >= 200) && lastStep(r) >= 230, "past step 230");
+        long killedAt = lastStep(run);
+        ensemble.kill("trainer-service");
+        ensemble.startService("trainer-service");
+        assertTrue(run.awaitFinished(RUN_MILLIS), "the resumed run finishes");
+
+        assertEquals(2, run.starts().size(), "started, then resumed");
+        long resumedFrom = run.starts().get(1).resumedFromStep();
+        assertTrue(resumedFrom >= 200 && resumedFrom <= killedAt + 50, "resumed from its last checkpoint, step " + resumedFrom);
+        assertEquals(base.crossEntropyByStep(), run.crossEntropyByStep(), "step-by-step losses equal the uninterrupted run's");
+        assertSameDecision(base, run);
+        System.out.printf(Locale.ROOT, "[e2e] trainer killed near step %d, resumed from %d, %d step reports identical%n",
+                killedAt, resumedFrom, run.crossEntropyByStep().size());
+    }
+
+    @Test
+    @Order(4)
+    void anEvaluatorRestartMakesTheSameEarlyStopDecision() throws Exception {
+        RunTracker base = baseline();
+        RunTracker run = watcher.track(submitter.submit(overfit));
+        await(run, r -> ok(r).size() >= 2, "two evaluations");
+        ensemble.kill("evaluator-service");
+        Thread.sleep(4000); // checkpoints keep coming while it is away
+        ensemble.startService("evaluator-service");
+        assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
+
+        assertSameDecision(base, run);
+        Map<Long, Double> expected = heldOutByStep(base);
+        Map<Long, Double> actual = heldOutByStep(run);
+        expected.forEach((step, loss) -> assertEquals(loss, actual.get(step), 1e-9, "held-out loss at step " + step));
+    }
+
+    @Test
+    @Order(5)
+    void aBrokerRestartLosesAndRepeatsNoBatch() throws Exception {
+        RunTracker base = baseline();
+        RunTracker run = watcher.track(submitter.submit(overfit));
+        await(run, r -> lastStep(r) >= 150, "step 150");
+        ensemble.stopBroker();
+        Thread.sleep(3000);
+        ensemble.startBroker();
+        assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes after the broker came back");
+        assertEquals(base.crossEntropyByStep(), run.crossEntropyByStep(),
+                "every batch trained once, in order: the losses equal the uninterrupted run's");
+        assertSameDecision(base, run);
+    }
+
+    @Test
+    @Order(6)
+    void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheRunIsUnaffected() throws Exception {
+        RunTracker base = baseline();
+        String runId = submitter.submit(overfit);
+        RunTracker run = watcher.track(runId);
+        await(run, r -> r.dataset() != null, "DatasetPrepared");
+        List<String> topics = List.of(Topics.RUNS, Topics.TRAIN_METRICS, Topics.CHECKPOINTS, Topics.EVALUATIONS, Topics.CONTROL,
+                Topics.batches(runId), Topics.heldOut(runId));
+        for (String topic : topics) {
+            TopicIO.send(ensemble.bootstrapServers(), topic, runId, ("poison for " + topic).getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
+        assertEquals(base.crossEntropyByStep(), run.crossEntropyByStep(), "the poison changed nothing");
+        assertSameDecision(base, run);
+
+        long deadline = System.currentTimeMillis() + 60_000;
+        Set<String> lettered = Set.of();
+        while (System.currentTimeMillis() < deadline) {
+            lettered = TopicIO.readAll(ensemble.bootstrapServers(), Topics.DEAD_LETTERS).stream()
+                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).startsWith("poison for "))
+                    .filter(r -> !header(r, DeadLetterHeaders.REASON).isBlank())
+                    .map(r -> header(r, DeadLetterHeaders.TOPIC)).collect(Collectors.toSet());
+            if (lettered.containsAll(topics)) {
+                break;
+            }
+            Thread.sleep(500);
+        }
+        assertEquals(Set.copyOf(topics), lettered, "a dead letter with a reason for every consumed topic");
+    }
+
+    // ---------------------------------------------------------------------------------------------
+
+    private synchronized RunTracker baseline() throws Exception {
+        if (baseline == null) {
+            baseline = runToEnd(submitter.submit(overfit));
+            assertNotNull(baseline.completed(), () -> "baseline run failed: " + baseline.failed());
+        }
+        return baseline;
+    }
+
+    private RunTracker runToEnd(String runId) throws InterruptedException {
+        RunTracker run = watcher.track(runId);
+        assertTrue(run.awaitFinished(RUN_MILLIS), "run " + runId + " did not finish; logs in " + ensemble.workdir());
+        return run;
+    }
+
+    private static void assertSameDecision(RunTracker expected, RunTracker actual) {
+        assertNotNull(actual.completed(), () -> "run failed: " + actual.failed());
+        assertEquals(1, actual.stops().size(), "one StopRequested");
+        StopRequested a = expected.stops().get(0);
+        StopRequested b = actual.stops().get(0);
+        assertEquals(a.reason(), b.reason());
+        assertEquals(a.atStep(), b.atStep(), "stopped at the same evaluation");
+        assertEquals(a.bestStep(), b.bestStep(), "the same best step");
+        assertEquals(a.bestValue(), b.bestValue(), 1e-9);
+        assertEquals(expected.completed().bestStep(), actual.completed().bestStep());
+    }
+
+    private static void await(RunTracker run, Predicate<RunTracker> condition, String what) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RUN_MILLIS;
+        while (!condition.test(run)) {
+            if (run.finished() || System.currentTimeMillis() > deadline) {
+                fail("run " + run.runId() + " never reached: " + what + (run.failed() != null ? "; failed: " + run.failed() : ""));
+            }
+            run.awaitChange(200);
+        }
+    }
+
+    private static long lastStep(RunTracker run) {
+        List<StepMetrics> steps = run.steps();
+        return steps.isEmpty() ? 0 : steps.get(steps.size() - 1).step();
+    }
+
+    private static List<EvaluationCompleted> ok(RunTracker run) {
+        return run.evaluations().stream().filter(e -> e.status() == EvaluationStatus.OK).toList();
+    }
+
+    private static TreeMap<Long, Double> heldOutByStep(RunTracker run) {
+        TreeMap<Long, Double> byStep = new TreeMap<>();
+        ok(run).forEach(e -> byStep.put(e.step(), e.heldOutLoss()));
+        return byStep;
+    }
+
+    private static int indexOfMin(List<EvaluationCompleted> evaluations) {
+        int best = 0;
+        for (int i = 1; i < evaluations.size(); i++) {
+            if (evaluations.get(i).heldOutLoss() < evaluations.get(best).heldOutLoss()) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static double gapAtBest(RunTracker run) {
+        return run.evaluationAt(run.completed().bestStep()).map(EvaluationCompleted::gap).orElseThrow();
+    }
+
+    private static String losses(List<EvaluationCompleted> evaluations) {
+        return evaluations.stream().map(e -> e.step() + ":" + String.format(Locale.ROOT, "%.3f", e.heldOutLoss()))
+                .collect(Collectors.joining(" "));
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = EndToEndTest.class.getClassLoader().getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}
