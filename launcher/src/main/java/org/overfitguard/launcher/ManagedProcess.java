@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -23,20 +24,24 @@ public final class ManagedProcess {
 
     private final String name;
     private final List<String> command;
+    private final Map<String, String> environment;
     private final Path log;
     private Process process;
     private volatile CompletableFuture<String> awaitedLine;
     private volatile Predicate<String> awaitedMatch;
 
-    public ManagedProcess(String name, List<String> command, Path log) {
+    public ManagedProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
         this.command = List.copyOf(command);
+        this.environment = Map.copyOf(environment);
         this.log = log;
     }
 
     public synchronized void start() throws IOException {
         Files.createDirectories(log.getParent());
-        process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        process = builder.start();
         Process p = process;
         Thread pump = new Thread(() -> pump(p), name + "-output");
         pump.setDaemon(true);

@@ -48,6 +48,8 @@ public class StreamSupervisor {
 
     /** runId -> the RunStarted event id its stream serves (or served). */
     private final Map<String, String> handled = new ConcurrentHashMap<>();
+    /** Runs whose stream is running now: a newer RunStarted (a resumed trainer) finds it still going. */
+    private final Set<String> streaming = ConcurrentHashMap.newKeySet();
     private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "run-stream");
@@ -105,7 +107,9 @@ public class StreamSupervisor {
             String startId = e.started().eventId();
             if (!startId.equals(handled.get(e.runId()))) {
                 handled.put(e.runId(), startId);
-                launch(e);
+                if (streaming.add(e.runId())) { // else the running stream carries on: it is the same batch sequence
+                    launch(e);
+                }
             }
         }
     }
@@ -114,6 +118,7 @@ public class StreamSupervisor {
         String runId = e.runId();
         RunStream stream = new RunStream(e.started(), services, () -> !running || book.ended(runId));
         streams.submit(() -> {
+            boolean retry = false;
             try {
                 stream.run();
                 if (stream.failedForGood()) {
@@ -122,11 +127,12 @@ public class StreamSupervisor {
             } catch (RuntimeException ex) {
                 LOG.errorf(ex, "run %s: stream failed; retrying in %d s", runId, RETRY_MILLIS / 1000);
                 pause();
-                handled.remove(runId, e.started().eventId());
+                retry = true;
             } finally {
                 metrics.ended(runId);
-                if (book.ended(runId)) {
-                    handled.remove(runId); // lets the topic clean-up happen
+                streaming.remove(runId);
+                if (retry || book.ended(runId)) {
+                    handled.remove(runId); // a retry starts it again; an ended run lets the topic clean-up happen
                 }
             }
         });
