@@ -55,8 +55,10 @@ public final class AdamW {
      */
     public void update(List<NamedParameter> parameters, List<NDArray> grads, double lr) {
         step++;
-        double bias1 = 1 - Math.pow(beta1, step);
-        double bias2 = 1 - Math.pow(beta2, step);
+        // StrictMath, not Math: HotSpot's Math.pow intrinsic may differ from the interpreter by an ulp,
+        // and a resumed (or repeated) run must compute exactly the same update
+        double bias1 = 1 - StrictMath.pow(beta1, step);
+        double bias2 = 1 - StrictMath.pow(beta2, step);
         float stepSize = (float) (lr / bias1);
         float sqrtBias2 = (float) Math.sqrt(bias2);
         for (int i = 0; i < parameters.size(); i++) {

@@ -14,6 +14,6 @@ public record LearningRateSchedule(double lr, double minLr, int warmup, long max
             return minLr;
         }
         double progress = (double) (step - warmup) / Math.max(1, maxSteps - warmup);
-        return minLr + 0.5 * (1 + Math.cos(Math.PI * progress)) * (lr - minLr);
+        return minLr + 0.5 * (1 + StrictMath.cos(Math.PI * progress)) * (lr - minLr); // StrictMath: bit-identical in interpreted and JIT-compiled code
     }
 }

@@ -17,7 +17,7 @@ public class Repro {
         List<Double> losses = new ArrayList<>();
         Random r = new Random(1);
         try (TrainingSession s = TrainingSession.fresh(GptModel.create(GptConfig.of(spec, 60), Device.cpu(), 7), spec)) {
-            for (int k = 0; k < 30; k++) {
+            for (int k = 0; k < Integer.getInteger("steps", 30); k++) {
                 int[] in = r.ints(16 * 32, 0, 60).toArray();
                 losses.add(s.train(new TokenBatch("x", k, false, 16, 32, in, in)).loss());
             }
@@ -27,14 +27,22 @@ public class Repro {
     public static void main(String[] args) throws Exception {
         String plain = "model: {layers: 2, heads: 4, width: 64, block_size: 32}\ntraining: {batch_size: 16}\noptimizer: {learning_rate: 0.003}";
         String reg = plain + "\nregularization: {dropout: {embedding: 0.1, attention: 0.1, residual: 0.1}, label_smoothing: 0.1, weight_tying: true, weight_decay: 0.1}";
+        if (Boolean.getBoolean("warmup")) {
+            Thread w = new Thread(() -> train(plain.replace("width: 64", "width: 32")));
+            w.start(); w.join();
+        }
         List<List<Double>> out = new ArrayList<>();
-        for (String y : new String[] {plain, reg, plain, plain}) {
+        for (String y : new String[] {plain, plain, plain}) {
             List<Double>[] holder = new List[1];
             Thread t = new Thread(() -> holder[0] = train(y));
             t.start(); t.join();
             out.add(holder[0]);
             System.out.println("first " + holder[0].get(0) + " tenth " + holder[0].get(9));
         }
-        System.out.println("plain1 == plain2: " + out.get(0).equals(out.get(2)) + ", plain2 == plain3: " + out.get(2).equals(out.get(3)));
+        for (int i = 1; i < out.size(); i++) {
+            int first = -1;
+            for (int k = 0; k < out.get(0).size(); k++) if (!out.get(0).get(k).equals(out.get(i).get(k))) { first = k; break; }
+            System.out.println("run " + i + " first differs at step " + first);
+        }
     }
 }

@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.lm.model.Warmup;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunRecord;
 
@@ -58,6 +59,7 @@ public class RunScheduler {
     }
 
     private void loop() {
+        Warmup.run(executor.device());
         while (running) {
             try {
                 if (!book.caughtUp()) {
