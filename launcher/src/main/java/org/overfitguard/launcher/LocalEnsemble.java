@@ -71,7 +71,7 @@ public final class LocalEnsemble implements AutoCloseable {
         layout.requireBuilt();
         startBroker();
         for (String s : Layout.SERVICES) {
-            services.put(s, new ManagedProcess(s, serviceCommand(s), serviceEnvironment(s), workdir.resolve("logs").resolve(s + ".log")));
+            services.put(s, new ManagedProcess(s, serviceCommand(s), Map.of(), workdir.resolve("logs").resolve(s + ".log")));
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();
         for (String s : Layout.SERVICES) {
@@ -179,19 +179,6 @@ public final class LocalEnsemble implements AutoCloseable {
         c.add("-jar");
         c.add(layout.serviceJar(service).toString());
         return c;
-    }
-
-    /**
-     * Bit-reproducible CPU numerics for the services that run PyTorch: oneMKL must not pick its
-     * thread count by the machine's load (MKL_DYNAMIC), nor OpenMP its team size (OMP_DYNAMIC), and
-     * MKL's conditional numerical reproducibility fixes its code path (MKL_CBWR). Without these, the
-     * same run trained twice can differ in the last bits from the first load spike on.
-     */
-    static Map<String, String> serviceEnvironment(String service) {
-        if (!service.equals("trainer-service") && !service.equals("evaluator-service")) {
-            return Map.of();
-        }
-        return Map.of("MKL_DYNAMIC", "FALSE", "OMP_DYNAMIC", "FALSE", "MKL_CBWR", "AUTO,STRICT");
     }
 
     private void awaitReady(String service) throws IOException {

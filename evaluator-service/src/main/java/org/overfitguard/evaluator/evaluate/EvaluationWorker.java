@@ -23,7 +23,6 @@ import org.overfitguard.evaluator.policy.EarlyStopping;
 import org.overfitguard.evaluator.policy.StopState;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.model.Devices;
-import org.overfitguard.lm.model.Warmup;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
 
@@ -52,13 +51,12 @@ public class EvaluationWorker {
 
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
-    private Device device;
     private DeadLetters deadLetters;
     private Thread thread;
     private volatile boolean running = true;
 
     void start(@Observes StartupEvent ignored) {
-        device = Devices.select(config.device());
+        Device device = Devices.select(config.device());
         deadLetters = new DeadLetters(kafka, "evaluator-service-heldout");
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), config.heldoutTimeout());
@@ -82,7 +80,6 @@ public class EvaluationWorker {
     }
 
     private void loop() {
-        Warmup.run(device);
         while (running) {
             CheckpointSaved c;
             try {

@@ -49,7 +49,7 @@ public final class CausalSelfAttention extends AbstractBlock {
         NDArray q = qkvParts.get(0).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, H, T, D)
         NDArray k = qkvParts.get(1).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, H, T, D)
         NDArray v = qkvParts.get(2).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, H, T, D)
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).mul(1.0 / Math.sqrt(d)); // (B, H, T, T)
+        NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), (float) (1.0 / Math.sqrt(d))); // (B, H, T, T)
         NDArray attention = scores.add(causalMask(x.getManager(), t)).softmax(3);   // (B, H, T, T)
         if (attentionRate > 0) {
             attention = attentionDropout.forward(ps, new NDList(attention), training).singletonOrThrow();

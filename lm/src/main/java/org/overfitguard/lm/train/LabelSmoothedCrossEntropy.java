@@ -3,6 +3,7 @@ package org.overfitguard.lm.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
+import org.overfitguard.lm.model.Scalars;
 
 /**
  * Cross-entropy against smoothed targets q = (1 - eps) * onehot(y) + eps / V, which is
@@ -33,6 +34,6 @@ public final class LabelSmoothedCrossEntropy extends Loss {
             return nll.mean();
         }
         NDArray uniform = logp.mean(new int[] {1}, true).neg();              // (N, 1)
-        return nll.mul(1 - epsilon).add(uniform.mul(epsilon)).mean();
+        return Scalars.times(nll, 1 - epsilon).add(Scalars.times(uniform, epsilon)).mean();
     }
 }

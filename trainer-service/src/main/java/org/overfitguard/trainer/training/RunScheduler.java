@@ -11,7 +11,6 @@ import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
-import org.overfitguard.lm.model.Warmup;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunRecord;
 
@@ -59,7 +58,6 @@ public class RunScheduler {
     }
 
     private void loop() {
-        Warmup.run(executor.device());
         while (running) {
             try {
                 if (!book.caughtUp()) {
