@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every benchmark, one after the other on an otherwise idle machine (they print figures; nothing is
+# asserted). Needs a build first: mvn -DskipTests install. Figures go into docs/benchmarks.md by hand.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+run() { mvn -q -o -pl "$1" test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2" ${3:+-Dexec.args="$3"} 2>/dev/null \
+        | grep -vE '^\[|^SLF4J|^\s' ; }
+
+echo "== trainer: in-memory vs Kafka-fed (default model)"
+trainer=$(run trainer-service org.overfitguard.trainer.training.TrainerThroughputBenchmark)
+echo "$trainer"
+rate=$(echo "$trainer" | sed -n 's/.*in memory \([0-9]*\) tok\/s, through.*ratio.*/\1/p')
+
+echo "== data-service: augmented tokens/s on one core vs the trainer's rate"
+run data-service org.overfitguard.data.dataset.AugmentationThroughputBenchmark "$rate"
+
+echo "== evaluator: held-out tokens/s"
+run evaluator-service org.overfitguard.evaluator.evaluate.EvaluationThroughputBenchmark
+
+echo "== the ensemble: the default run end to end"
+run launcher org.overfitguard.launcher.EnsembleBenchmark
