@@ -3,7 +3,7 @@
 # asserted). Needs a build first: mvn -DskipTests install. Figures go into docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-run() { mvn -q -o -pl "$1" test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2" ${3:+-Dexec.args="$3"} 2>/dev/null \
+run() { mvn -q -pl "$1" test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2" ${3:+-Dexec.args="$3"} 2>/dev/null \
         | grep -vE '^\[|^SLF4J|^\s' ; }
 
 echo "== trainer: in-memory vs Kafka-fed (default model)"
@@ -18,4 +18,4 @@ echo "== evaluator: held-out tokens/s"
 run evaluator-service org.overfitguard.evaluator.evaluate.EvaluationThroughputBenchmark
 
 echo "== the ensemble: the default run end to end"
-run launcher org.overfitguard.launcher.EnsembleBenchmark
+MAVEN_OPTS="-Doverfitguard.repo=$PWD" run launcher org.overfitguard.launcher.EnsembleBenchmark
