@@ -229,7 +229,10 @@ const OG = (() => {
     for (const mk of markers) {
       target.append(svg('line', {x1: X(mk.x), x2: X(mk.x), y1: m.top, y2: height - m.bottom, class: mk.cls, 'data-step': mk.x}));
       if (mk.label) {
-        target.append(svg('text', {x: X(mk.x) + 4, y: m.top - 6 + (mk.row || 0) * 12, class: `marker-label ${mk.labelCls || ''}`}, mk.label));
+        // near the right edge the label goes to the left of its line, so it is never cut off
+        const nearRight = X(mk.x) > width - m.right - 90;
+        target.append(svg('text', {x: X(mk.x) + (nearRight ? -4 : 4), y: m.top - 6 + (mk.row || 0) * 12,
+          'text-anchor': nearRight ? 'end' : 'start', class: `marker-label ${mk.labelCls || ''}`}, mk.label));
       }
     }
 

@@ -1,9 +1,6 @@
 package org.overfitguard.evaluator.ledger;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +10,7 @@ import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.evaluator.EvaluatorConfig;
 import org.overfitguard.evaluator.evaluate.EvaluationWorker;
-import org.overfitguard.messaging.EventLedger;
-import org.overfitguard.messaging.KafkaConnection;
+import org.overfitguard.messaging.LedgerBean;
 
 /**
  * Reads checkpoints and evaluations of this replica's partitions (co-partitioned by run id),
@@ -22,9 +18,7 @@ import org.overfitguard.messaging.KafkaConnection;
  * evaluations, and checkpoints without an evaluation are evaluated once caught up.
  */
 @ApplicationScoped
-public class EvaluatorLedger implements EventLedger.Listener {
-
-    static final String GROUP = "evaluator-service";
+public class EvaluatorLedger extends LedgerBean {
 
     @Inject
     EvaluationBook book;
@@ -32,20 +26,20 @@ public class EvaluatorLedger implements EventLedger.Listener {
     EvaluationWorker worker;
     @Inject
     EvaluatorConfig config;
-    @Inject
-    KafkaConnection kafka;
 
-    private EventLedger ledger;
-
-    void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(kafka, GROUP, config.instanceId(), List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS), this);
-        ledger.start();
+    @Override
+    protected String group() {
+        return "evaluator-service";
     }
 
-    void stop(@Observes ShutdownEvent ignored) {
-        if (ledger != null) {
-            ledger.close();
-        }
+    @Override
+    protected String instanceId() {
+        return config.instanceId();
+    }
+
+    @Override
+    protected List<String> topics() {
+        return List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS);
     }
 
     @Override
