@@ -115,7 +115,7 @@ public final class RunSpecValidator {
     private void training(TrainingSpec t) {
         range("training.batch_size", t.batchSize(), 1, 4096);
         range("training.max_steps", t.maxSteps(), 1, 10_000_000);
-        range("training.checkpoint_every", t.checkpointEvery(), 1, Math.max(1, t.maxSteps()));
+        range("training.checkpoint_every", t.checkpointEvery(), 1, 10_000_000); // beyond max_steps: only the final checkpoint
         range("training.metrics_every", t.metricsEvery(), 1, 100_000);
     }
 

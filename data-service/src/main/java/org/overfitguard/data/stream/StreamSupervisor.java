@@ -98,7 +98,7 @@ public class StreamSupervisor {
                 continue;
             }
             if (e.ended()) {
-                if (config.deleteTopicsAfterRun() && !handled.containsKey(e.runId()) && cleanedUp.add(e.runId())) {
+                if (config.deleteTopicsAfterRun() && !streaming.contains(e.runId()) && cleanedUp.add(e.runId())) {
                     admin.deleteRunTopics(e.runId());
                     progress.forget(e.runId());
                 }
@@ -131,8 +131,8 @@ public class StreamSupervisor {
             } finally {
                 metrics.ended(runId);
                 streaming.remove(runId);
-                if (retry || book.ended(runId)) {
-                    handled.remove(runId); // a retry starts it again; an ended run lets the topic clean-up happen
+                if (retry) {
+                    handled.remove(runId); // started again at the next look
                 }
             }
         });
