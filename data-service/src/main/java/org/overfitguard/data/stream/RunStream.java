@@ -30,6 +30,7 @@ final class RunStream implements Runnable {
     private final Services s;
     private final BooleanSupplier stop;
     private volatile boolean failedForGood;
+    private volatile boolean stoppedEarly;
 
     RunStream(RunStarted started, Services services, BooleanSupplier stop) {
         this.started = started;
@@ -40,6 +41,11 @@ final class RunStream implements Runnable {
     /** True when the run was failed (RunFailed sent): the stream must not be started again. */
     boolean failedForGood() {
         return failedForGood;
+    }
+
+    /** True when the stop condition ended the stream before every batch was sent. */
+    boolean stoppedEarly() {
+        return stoppedEarly;
     }
 
     @Override
@@ -78,6 +84,7 @@ final class RunStream implements Runnable {
         while (k < maxSteps) {
             if (stop.getAsBoolean()) {
                 LOG.infof("run %s: stream stopped at batch %d", runId, k);
+                stoppedEarly = true;
                 return;
             }
             long ahead = k - s.progress().step(runId);

@@ -14,25 +14,33 @@ import org.overfitguard.contracts.events.StopRequested;
 
 /**
  * Which runs of this replica's partitions need a batch stream: a run needs one from its (latest)
- * RunStarted until it completes, fails, or is asked to stop or cancel.
+ * RunStarted until it completes, fails, or is asked to stop or cancel. {@code launched} says a
+ * stream was started for it; a run forgotten with its partition comes back unlaunched at replay.
  */
 @ApplicationScoped
 public class StreamBook {
 
     /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal. */
-    public record Entry(String runId, int partition, RunStarted started, boolean ended) {
+    public record Entry(String runId, int partition, RunStarted started, boolean ended, boolean launched) {
+        Entry withEnded() {
+            return new Entry(runId, partition, started, true, launched);
+        }
+
+        Entry withLaunched(boolean value) {
+            return new Entry(runId, partition, started, ended, value);
+        }
     }
 
     private final Map<String, Entry> runs = new HashMap<>();
     private boolean caughtUp;
 
     public synchronized void apply(Event event, int partition) {
-        Entry e = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false));
+        Entry e = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false));
         if (event instanceof RunStarted s) {
-            e = new Entry(e.runId(), partition, s, e.ended());
+            e = new Entry(e.runId(), partition, s, e.ended(), e.launched());
         } else if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof StopRequested
                 || event instanceof CancelRequested) {
-            e = new Entry(e.runId(), partition, e.started(), true);
+            e = e.withEnded();
         } else {
             return;
         }
@@ -41,7 +49,13 @@ public class StreamBook {
     }
 
     public synchronized void markEnded(String runId) {
-        runs.computeIfPresent(runId, (id, e) -> new Entry(id, e.partition(), e.started(), true));
+        runs.computeIfPresent(runId, (id, e) -> e.withEnded());
+        notifyAll();
+    }
+
+    /** Whether a stream serves the run (false again: it needs a new one). */
+    public synchronized void markLaunched(String runId, boolean launched) {
+        runs.computeIfPresent(runId, (id, e) -> e.withLaunched(launched));
         notifyAll();
     }
 

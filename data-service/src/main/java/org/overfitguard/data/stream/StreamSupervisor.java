@@ -6,7 +6,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -23,7 +22,9 @@ import org.overfitguard.text.augment.WordNetSynonyms;
  * Keeps one {@link RunStream} per run that needs one: started (by its latest RunStarted) and not
  * ended. Acts only once the ledger has caught up. A stream that failed on a transient error is
  * started again after a pause; one that failed the run (bad corpus) is not. Streams of ended runs
- * stop at their next batch, and their topics are deleted when configured.
+ * stop at their next batch, and their topics are deleted when configured. A stream also stops when
+ * its run is forgotten (partition revoked, as a broker restart may do); if the run comes back with
+ * its partition, a new stream carries on from the last batch on the topic.
  */
 @ApplicationScoped
 public class StreamSupervisor {
@@ -46,9 +47,7 @@ public class StreamSupervisor {
     @Inject
     KafkaConnection kafka;
 
-    /** runId -> the RunStarted event id its stream serves (or served). */
-    private final Map<String, String> handled = new ConcurrentHashMap<>();
-    /** Runs whose stream is running now: a newer RunStarted (a resumed trainer) finds it still going. */
+    /** Runs whose stream thread is alive now; at most one per run. */
     private final Set<String> streaming = ConcurrentHashMap.newKeySet();
     private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
     private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
@@ -104,9 +103,8 @@ public class StreamSupervisor {
                 }
                 continue;
             }
-            String startId = e.started().eventId();
-            if (!startId.equals(handled.get(e.runId()))) {
-                handled.put(e.runId(), startId);
+            if (!e.launched()) {
+                book.markLaunched(e.runId(), true);
                 if (streaming.add(e.runId())) { // else the running stream carries on: it is the same batch sequence
                     launch(e);
                 }
@@ -118,21 +116,22 @@ public class StreamSupervisor {
         String runId = e.runId();
         RunStream stream = new RunStream(e.started(), services, () -> !running || book.ended(runId));
         streams.submit(() -> {
-            boolean retry = false;
+            boolean again = false;
             try {
                 stream.run();
                 if (stream.failedForGood()) {
                     book.markEnded(runId);
                 }
+                again = stream.stoppedEarly(); // forgotten, then perhaps back: wanted again unless it ended
             } catch (RuntimeException ex) {
                 LOG.errorf(ex, "run %s: stream failed; retrying in %d s", runId, RETRY_MILLIS / 1000);
                 pause();
-                retry = true;
+                again = true;
             } finally {
                 metrics.ended(runId);
                 streaming.remove(runId);
-                if (retry) {
-                    handled.remove(runId); // started again at the next look
+                if (again && running && !book.ended(runId)) {
+                    book.markLaunched(runId, false); // started again at the next look
                 }
             }
         });

@@ -61,6 +61,8 @@ class DataServiceTest {
     TrainerProgress progress;
     @Inject
     DataMetrics metrics;
+    @Inject
+    StreamBook book;
 
     @Test
     void aRunStartedBecomesADatasetAHeldOutTopicAndAFlowControlledBatchStream() {
@@ -95,6 +97,30 @@ class DataServiceTest {
 
         send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
+    }
+
+    /** What the ledger does when a broker restart revokes and returns this replica's partitions. */
+    @Test
+    void aRunForgottenWithItsPartitionAndReplayedGetsItsStreamBack() {
+        String runId = "data-test-revoked";
+        RunStarted started = RunStarted.of(runId, RunSpecs.parse(SPEC + "seed: 5\n"), "trainer-x", "cpu()", 0);
+        send(Topics.RUNS, started);
+        int lead = Math.max(config.leadBatches(), 22);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
+        int partition = book.entries().stream().filter(e -> e.runId().equals(runId)).findFirst().orElseThrow().partition();
+
+        book.setCaughtUp(false);
+        book.forgetPartitions(java.util.Set.of(partition));
+        sleepQuietly(500); // the stream sees its run gone and stops
+        book.apply(started, partition);
+        book.setCaughtUp(true);
+
+        send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
+        List<TokenBatch> all = batches(runId);
+        for (int k = 0; k < all.size(); k++) {
+            assertEquals(k, all.get(k).index(), "no batch lost or repeated across the revocation");
+        }
     }
 
     @Test
