@@ -164,6 +164,8 @@ class EvaluatorServiceTest {
         assertEquals(expectedStop, stop.atStep());
         assertEquals(s.bestStep(), stop.bestStep());
         assertEquals(s.bestCheckpoint(), stop.bestCheckpoint());
+        assertEquals(String.format(java.util.Locale.ROOT, "%d evaluations without improvement on heldout_loss (best %.4f at step %d)",
+                spec.earlyStopping().patience(), stop.bestValue(), stop.bestStep()), stop.detail(), "a reason people can read");
         assertEquals(1, evaluations.stream().filter(e -> e.stopReason() != null).count());
 
         // a duplicate CheckpointSaved is evaluated once

@@ -159,11 +159,17 @@ public class EvaluationWorker {
     private static String explain(StopState s, double value, EarlyStoppingSpec spec) {
         return switch (s.stopReason()) {
             case PATIENCE_EXHAUSTED -> spec.patience() + " evaluations without improvement on " + name(spec.monitor())
-                    + " (best " + s.bestValue() + " at step " + s.bestStep() + ")";
-            case STOPPING_THRESHOLD -> name(spec.monitor()) + " " + value + " reached stopping_threshold " + spec.stoppingThreshold();
-            case DIVERGENCE -> name(spec.monitor()) + " " + value + " is worse than divergence_threshold " + spec.divergenceThreshold();
+                    + " (best " + decimal(s.bestValue()) + " at step " + s.bestStep() + ")";
+            case STOPPING_THRESHOLD -> name(spec.monitor()) + " " + decimal(value) + " reached stopping_threshold " + spec.stoppingThreshold();
+            case DIVERGENCE -> name(spec.monitor()) + " " + decimal(value) + " is worse than divergence_threshold "
+                    + spec.divergenceThreshold();
             case NON_FINITE -> name(spec.monitor()) + " is " + value;
         };
+    }
+
+    /** Reasons are read by people: four decimals, as the terminal and dashboard show losses. */
+    private static String decimal(double v) {
+        return String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String name(EarlyStoppingSpec.Monitor m) {
