@@ -1,8 +1,10 @@
 package org.overfitguard.monitor.api;
 
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.operators.multi.processors.BroadcastProcessor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,7 +13,9 @@ import org.overfitguard.monitor.history.RunHistory;
 
 /**
  * Tells live dashboards which runs changed. A busy run changes many times a second, so each
- * subscriber gets at most one message per run every {@link #COALESCE}.
+ * subscriber gets at most one message per run every {@link #COALESCE}. The streams end when
+ * shutdown begins: an open stream is an active request, which Quarkus would otherwise wait out
+ * for the whole shutdown timeout (the dashboard reconnects to the next instance by itself).
  */
 @ApplicationScoped
 public class RunChanges {
@@ -19,10 +23,19 @@ public class RunChanges {
     static final Duration COALESCE = Duration.ofMillis(500);
 
     private final BroadcastProcessor<RunChanged> processor = BroadcastProcessor.create();
+    private boolean closed;
 
     /** Called by the consumers of every topic; serialized, as a processor's items must be. */
     public synchronized void changed(RunHistory run) {
-        processor.onNext(new RunChanged(run.runId(), run.state().label(), run.step()));
+        if (!closed) {
+            processor.onNext(new RunChanged(run.runId(), run.state().label(), run.step()));
+        }
+    }
+
+    /** Fired before Quarkus waits for active requests (needs quarkus.shutdown.delay-enabled). */
+    synchronized void close(@Observes ShutdownDelayInitiatedEvent ignored) {
+        closed = true;
+        processor.onComplete();
     }
 
     /** The changes from now on, coalesced per run. */
