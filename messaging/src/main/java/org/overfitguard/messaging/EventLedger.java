@@ -36,15 +36,18 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
 
     private static final Logger LOG = Logger.getLogger(EventLedger.class);
 
-    /** What the ledger tells its owner; called on the ledger's own thread. */
+    /**
+     * What the ledger folds events into: a service's view of the runs in its partitions (its "book").
+     * Called on the ledger's own thread.
+     */
     public interface Listener {
-        void onEvent(Event event, int partition);
+        void apply(Event event, int partition);
 
         /** False at (re)assignment, true once every assigned partition was read to its end of then. */
-        void onCaughtUp(boolean caughtUp);
+        void setCaughtUp(boolean caughtUp);
 
         /** Partitions (indexes) this member lost; forget their runs. */
-        void onRevoked(Set<Integer> partitions);
+        void forgetPartitions(Set<Integer> partitions);
     }
 
     private final KafkaConsumer<String, byte[]> consumer;
@@ -117,7 +120,7 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
             return;
         }
         if (event != null) {
-            listener.onEvent(event, r.partition());
+            listener.apply(event, r.partition());
         }
     }
 
@@ -131,7 +134,7 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
             }
         }
         caughtUp = true;
-        listener.onCaughtUp(true);
+        listener.setCaughtUp(true);
         consumer.commitAsync(catchUpTargets.keySet().stream()
                 .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(consumer.position(tp)))), null);
         LOG.infof("ledger caught up on %s", catchUpTargets.keySet());
@@ -143,7 +146,7 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
             return;
         }
         caughtUp = false;
-        listener.onCaughtUp(false);
+        listener.setCaughtUp(false);
         consumer.committed(Set.copyOf(partitions)).forEach((tp, offset) -> {
             if (offset != null) {
                 seenBefore.put(tp, offset.offset());
@@ -160,7 +163,7 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
         Set<Integer> indexes = partitions.stream().filter(p -> p.topic().equals(topics.get(0)))
                 .map(TopicPartition::partition).collect(Collectors.toSet());
         if (!indexes.isEmpty()) {
-            listener.onRevoked(indexes);
+            listener.forgetPartitions(indexes);
         }
     }
 }

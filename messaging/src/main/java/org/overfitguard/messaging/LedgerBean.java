@@ -5,20 +5,21 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * A service's {@link EventLedger} as a bean: started with the application, closed with it. A
- * subclass names its consumer group, instance and topics, and folds the events it is handed.
+ * A service's {@link EventLedger} as a bean: started with the application, closed with it. The
+ * consumer group is the application's name (one group per service); a subclass names this
+ * replica, the topics, and the book the events are folded into.
  */
-public abstract class LedgerBean implements EventLedger.Listener {
+public abstract class LedgerBean {
 
     @Inject
     KafkaConnection kafka;
+    @ConfigProperty(name = "quarkus.application.name")
+    String group;
 
     private EventLedger ledger;
-
-    /** The consumer group: one per service. */
-    protected abstract String group();
 
     /** This replica's name (static group membership). */
     protected abstract String instanceId();
@@ -26,8 +27,11 @@ public abstract class LedgerBean implements EventLedger.Listener {
     /** Co-partitioned topics; the first one's partitions are reported on revocation. */
     protected abstract List<String> topics();
 
+    /** Where the events go. */
+    protected abstract EventLedger.Listener book();
+
     protected void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(kafka, group(), instanceId(), topics(), this);
+        ledger = new EventLedger(kafka, group, instanceId(), topics(), book());
         ledger.start();
     }
 

@@ -3,10 +3,9 @@ package org.overfitguard.data.stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
-import java.util.Set;
 import org.overfitguard.contracts.Topics;
-import org.overfitguard.contracts.events.Event;
 import org.overfitguard.data.DataConfig;
+import org.overfitguard.messaging.EventLedger;
 import org.overfitguard.messaging.LedgerBean;
 
 /**
@@ -22,11 +21,6 @@ public class DataLedger extends LedgerBean {
     DataConfig config;
 
     @Override
-    protected String group() {
-        return "data-service";
-    }
-
-    @Override
     protected String instanceId() {
         return config.instanceId();
     }
@@ -37,17 +31,7 @@ public class DataLedger extends LedgerBean {
     }
 
     @Override
-    public void onEvent(Event event, int partition) {
-        book.apply(event, partition);
-    }
-
-    @Override
-    public void onCaughtUp(boolean caughtUp) {
-        book.setCaughtUp(caughtUp);
-    }
-
-    @Override
-    public void onRevoked(Set<Integer> partitions) {
-        book.forgetPartitions(partitions);
+    protected EventLedger.Listener book() {
+        return book;
     }
 }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.messaging.EventLedger;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunStarted;
@@ -18,7 +19,7 @@ import org.overfitguard.contracts.events.StopRequested;
  * stream was started for it; a run forgotten with its partition comes back unlaunched at replay.
  */
 @ApplicationScoped
-public class StreamBook {
+public class StreamBook implements EventLedger.Listener {
 
     /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal. */
     public record Entry(String runId, int partition, RunStarted started, boolean ended, boolean launched) {
@@ -34,6 +35,7 @@ public class StreamBook {
     private final Map<String, Entry> runs = new HashMap<>();
     private boolean caughtUp;
 
+    @Override
     public synchronized void apply(Event event, int partition) {
         Entry e = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false));
         if (event instanceof RunStarted s) {
@@ -59,6 +61,7 @@ public class StreamBook {
         notifyAll();
     }
 
+    @Override
     public synchronized void setCaughtUp(boolean value) {
         caughtUp = value;
         notifyAll();
@@ -68,6 +71,7 @@ public class StreamBook {
         return caughtUp;
     }
 
+    @Override
     public synchronized void forgetPartitions(Set<Integer> partitions) {
         runs.values().removeIf(e -> partitions.contains(e.partition()));
         notifyAll();

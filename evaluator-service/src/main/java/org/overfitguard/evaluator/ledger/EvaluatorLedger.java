@@ -10,15 +10,17 @@ import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.evaluator.EvaluatorConfig;
 import org.overfitguard.evaluator.evaluate.EvaluationWorker;
+import org.overfitguard.messaging.EventLedger;
 import org.overfitguard.messaging.LedgerBean;
 
 /**
  * Reads checkpoints and evaluations of this replica's partitions (co-partitioned by run id),
  * replayed from the beginning on every start: the early-stopping state is event-sourced from
- * evaluations, and checkpoints without an evaluation are evaluated once caught up.
+ * evaluations, and checkpoints without an evaluation are evaluated once caught up. Its own book:
+ * folding also hands new checkpoints to the {@link EvaluationWorker}.
  */
 @ApplicationScoped
-public class EvaluatorLedger extends LedgerBean {
+public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener {
 
     @Inject
     EvaluationBook book;
@@ -26,11 +28,6 @@ public class EvaluatorLedger extends LedgerBean {
     EvaluationWorker worker;
     @Inject
     EvaluatorConfig config;
-
-    @Override
-    protected String group() {
-        return "evaluator-service";
-    }
 
     @Override
     protected String instanceId() {
@@ -43,7 +40,12 @@ public class EvaluatorLedger extends LedgerBean {
     }
 
     @Override
-    public void onEvent(Event event, int partition) {
+    protected EventLedger.Listener book() {
+        return this;
+    }
+
+    @Override
+    public void apply(Event event, int partition) {
         if (event instanceof CheckpointSaved c && book.checkpointSeen(c, partition)) {
             worker.submit(c);
         } else if (event instanceof EvaluationCompleted e) {
@@ -52,12 +54,12 @@ public class EvaluatorLedger extends LedgerBean {
     }
 
     @Override
-    public void onCaughtUp(boolean caughtUp) {
+    public void setCaughtUp(boolean caughtUp) {
         book.setCaughtUp(caughtUp).forEach(worker::submit);
     }
 
     @Override
-    public void onRevoked(Set<Integer> partitions) {
+    public void forgetPartitions(Set<Integer> partitions) {
         book.forgetPartitions(partitions);
     }
 }

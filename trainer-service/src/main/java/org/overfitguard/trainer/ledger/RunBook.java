@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.messaging.EventLedger;
 
 /**
  * The trainer's view of the runs in its partitions, folded from the runs, control and evaluations
@@ -18,11 +19,12 @@ import org.overfitguard.contracts.events.Event;
  * evaluation) block on changes with {@link #await}.
  */
 @ApplicationScoped
-public class RunBook {
+public class RunBook implements EventLedger.Listener {
 
     private final Map<String, RunRecord> runs = new HashMap<>();
     private boolean caughtUp;
 
+    @Override
     public synchronized void apply(Event event, int partition) {
         RunRecord r = runs.computeIfAbsent(event.runId(), RunRecord::new);
         r.partition = partition;
@@ -31,6 +33,7 @@ public class RunBook {
     }
 
     /** The ledger read every assigned partition up to where it ended at assignment (or fell behind again). */
+    @Override
     public synchronized void setCaughtUp(boolean value) {
         caughtUp = value;
         notifyAll();
@@ -41,6 +44,7 @@ public class RunBook {
     }
 
     /** Forgets runs of partitions this replica no longer owns. */
+    @Override
     public synchronized void forgetPartitions(Set<Integer> partitions) {
         runs.values().removeIf(r -> partitions.contains(r.partition));
         notifyAll();
