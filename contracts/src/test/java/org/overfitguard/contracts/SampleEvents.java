@@ -22,6 +22,7 @@ import org.overfitguard.contracts.spec.RunSpec;
 final class SampleEvents {
 
     static final Instant T = Instant.parse("2026-11-28T10:15:30.123Z");
+    static final String SHA = "ab12".repeat(16);
 
     static List<Event> all() {
         RunSpec spec = RunSpec.defaults().withName("sample");
@@ -34,7 +35,7 @@ final class SampleEvents {
                         "/ckpt/r1/final", "/ckpt/r1/step-000600"),
                 new RunFailed("r1", "e5", T, "data-service", "corpus not found"),
                 new StepMetrics("r1", "e6", T, 120, 1.9, 1.8, 1e-3, 0.7, 12_000, 0.05, 245_760),
-                new CheckpointSaved("r1", "e7", T, 100, "/ckpt/r1/step-000100", "ab12", 1.95, 4096),
+                new CheckpointSaved("r1", "e7", T, 100, "/ckpt/r1/step-000100", SHA, 1.95, 4096),
                 new EvaluationCompleted("r1", "e8", T, 100, "/ckpt/r1/step-000100", EvaluationStatus.OK, null, 2.1,
                         8.17, 0.41, 1.95, 0.15, 5_000, "the cat", 0.8, "heldout_loss", 2.1, 2.0, 50L,
                         "/ckpt/r1/step-000050", 1, 2, StopReason.PATIENCE_EXHAUSTED),

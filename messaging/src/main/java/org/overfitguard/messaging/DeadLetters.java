@@ -28,6 +28,9 @@ public final class DeadLetters implements AutoCloseable {
         this.consumer = consumer;
     }
 
+    /** The reason and cause as headers are cut to this many characters: a hostile record must not make a huge letter. */
+    static final int MAX_HEADER_CHARS = 2000;
+
     public void send(ConsumerRecord<String, byte[]> record, String reason, Throwable cause) {
         ProducerRecord<String, byte[]> letter = new ProducerRecord<>(Topics.DEAD_LETTERS, record.key(), record.value());
         for (Header h : record.headers()) {
@@ -50,7 +53,8 @@ public final class DeadLetters implements AutoCloseable {
 
     private static void header(ProducerRecord<String, byte[]> r, String name, String value) {
         r.headers().remove(name);
-        r.headers().add(name, value.getBytes(StandardCharsets.UTF_8));
+        String cut = value.length() > MAX_HEADER_CHARS ? value.substring(0, MAX_HEADER_CHARS) + "..." : value;
+        r.headers().add(name, cut.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

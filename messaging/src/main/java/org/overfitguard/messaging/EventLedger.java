@@ -3,6 +3,7 @@ package org.overfitguard.messaging;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +20,7 @@ import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.contracts.json.PoisonRecordException;
+import org.overfitguard.messaging.supervision.SupervisedLoop;
 
 /**
  * Event sourcing of run state from co-partitioned topics (all keyed by run id, same partition
@@ -28,13 +30,24 @@ import org.overfitguard.contracts.json.PoisonRecordException;
  * A service acts on the folded state only once caught up, so a replayed old event is never taken
  * for a new one.
  *
- * <p>Offsets are committed only to remember what an earlier life already read: a poison record is
- * dead-lettered once, not at every replay. Static membership (group.instance.id) lets a restarted
- * member take its partitions back without waiting for a session timeout.
+ * <p>Nothing a record holds can stop it. A record that is not a valid event on its topic under its
+ * run's key ({@link org.overfitguard.contracts.events.EventContract}), or on which the listener
+ * throws, goes to the dead-letter topic with the reason and the ledger reads on. Any other failure
+ * (the broker, a rebalance callback) ends the consumer: the listener forgets every partition, and a
+ * new consumer starts after a backoff and replays them ({@link SupervisedLoop}).
+ *
+ * <p>Offsets are committed only to remember what earlier lives already read, once caught up and
+ * then every second: a dead letter is sent once, not at every replay, and the group's lag is real.
+ * Static membership (group.instance.id) lets a restarted member take its partitions back without
+ * waiting for a session timeout.
  */
-public final class EventLedger implements ConsumerRebalanceListener, AutoCloseable {
+public final class EventLedger implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(EventLedger.class);
+    static final Duration POLL = Duration.ofMillis(200);
+    static final Duration COMMIT_EVERY = Duration.ofSeconds(1);
+    /** A poll loop that has not come round for this long is stuck (every call it makes has a shorter timeout). */
+    static final Duration STALL = Duration.ofMinutes(3);
 
     /**
      * What the ledger folds events into: a service's view of the runs in its partitions (its "book").
@@ -50,16 +63,15 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
         void forgetPartitions(Set<Integer> partitions);
     }
 
-    private final KafkaConsumer<String, byte[]> consumer;
+    private final Map<String, Object> config;
     private final DeadLetters deadLetters;
     private final List<String> topics;
     private final Listener listener;
     private final EventDeserializer deserializer = new EventDeserializer();
-    private final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
-    private final Map<TopicPartition, Long> seenBefore = new HashMap<>();
-    private final Thread thread;
-    private volatile boolean running = true;
-    private boolean caughtUp;
+    private final SupervisedLoop loop;
+    /** The next offset not yet read, per partition, over every consumer of this ledger: what is never lettered twice. */
+    private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
+    private volatile KafkaConsumer<String, byte[]> consumer;
 
     public EventLedger(KafkaConnection kafka, String group, String instanceId, List<String> topics, Listener listener) {
         Map<String, Object> c = KafkaClients.consumer(kafka, group + "-ledger-" + instanceId);
@@ -67,103 +79,175 @@ public final class EventLedger implements ConsumerRebalanceListener, AutoCloseab
         c.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, group + "-" + instanceId);
         c.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 15_000);
         c.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, RangeAssignor.class.getName());
-        this.consumer = new KafkaConsumer<>(c);
+        this.config = Map.copyOf(c);
         this.deadLetters = new DeadLetters(kafka, group);
         this.topics = List.copyOf(topics);
         this.listener = listener;
-        this.thread = new Thread(this::run, group + "-ledger");
-        thread.setDaemon(true);
+        this.loop = new SupervisedLoop(group + "-ledger", STALL, this::consume);
+    }
+
+    /** The loop, for the service's liveness check; start it with {@link #start()} or hand it to Loops. */
+    public SupervisedLoop loop() {
+        return loop;
     }
 
     public void start() {
-        thread.start();
+        loop.start();
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        loop.requestClose();
+        KafkaConsumer<String, byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
         }
+        loop.close(Duration.ofSeconds(10));
+        deadLetters.close();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(topics, this);
-            while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    apply(r);
+    /** One consumer's life: subscribe, replay, follow; whatever ends it, its partitions are forgotten. */
+    private void consume(SupervisedLoop.Heartbeat heartbeat) {
+        Life life = new Life();
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(config)) {
+            consumer = c;
+            life.consumer = c;
+            c.subscribe(topics, life);
+            while (!loop.closing()) {
+                for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
+                    apply(life, r);
                 }
-                checkCaughtUp();
+                life.checkCaughtUp();
+                life.commitIfDue();
+                heartbeat.beat();
             }
         } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("event ledger stopped", e);
+            if (!loop.closing()) {
+                throw e;
+            }
         } finally {
-            consumer.close(Duration.ofSeconds(5));
-            deadLetters.close();
+            consumer = null;
+            life.forgetAll();
         }
     }
 
-    private void apply(ConsumerRecord<String, byte[]> r) {
+    private void apply(Life life, ConsumerRecord<String, byte[]> r) {
+        TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+        boolean firstReading = r.offset() >= Math.max(life.committed.getOrDefault(tp, 0L), readUpTo.getOrDefault(tp, 0L));
+        readUpTo.merge(tp, r.offset() + 1, Math::max);
         Event event;
         try {
-            event = deserializer.deserialize(r.topic(), r.value());
+            event = deserializer.deserialize(r.topic(), r.key(), r.value());
         } catch (PoisonRecordException e) {
-            if (r.offset() >= seenBefore.getOrDefault(new TopicPartition(r.topic(), r.partition()), 0L)) {
+            if (firstReading) {
                 deadLetters.send(r, e.getMessage(), e);
             }
             return;
         }
-        if (event != null) {
+        if (event == null) {
+            return;
+        }
+        try {
             listener.apply(event, r.partition());
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "ledger: %s at %s-%d@%d could not be applied; it goes to the dead letters", event.type(), r.topic(),
+                    r.partition(), r.offset());
+            if (firstReading) {
+                deadLetters.send(r, "the consumer failed on this " + event.type() + ": " + e, e);
+            }
         }
     }
 
-    private void checkCaughtUp() {
-        if (caughtUp || catchUpTargets.isEmpty()) {
-            return;
-        }
-        for (Map.Entry<TopicPartition, Long> t : catchUpTargets.entrySet()) {
-            if (consumer.position(t.getKey()) < t.getValue()) {
+    /** The state of one consumer: assignment, catch-up targets, committed offsets seen at assignment. */
+    private final class Life implements ConsumerRebalanceListener {
+        KafkaConsumer<String, byte[]> consumer;
+        final Map<TopicPartition, Long> catchUpTargets = new HashMap<>();
+        final Map<TopicPartition, Long> committed = new HashMap<>();
+        final Set<TopicPartition> assigned = new HashSet<>();
+        boolean caughtUp;
+        long lastCommit;
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
                 return;
             }
+            caughtUp = false;
+            listener.setCaughtUp(false);
+            consumer.committed(Set.copyOf(partitions)).forEach((tp, offset) -> {
+                if (offset != null) {
+                    committed.put(tp, offset.offset());
+                }
+            });
+            assigned.addAll(partitions);
+            consumer.seekToBeginning(partitions);
+            catchUpTargets.putAll(consumer.endOffsets(partitions));
+            LOG.infof("ledger replays %s", partitions);
         }
-        caughtUp = true;
-        listener.setCaughtUp(true);
-        consumer.commitAsync(catchUpTargets.keySet().stream()
-                .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(consumer.position(tp)))), null);
-        LOG.infof("ledger caught up on %s", catchUpTargets.keySet());
-    }
 
-    @Override
-    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            commitIfDue(true);
+            partitions.forEach(catchUpTargets::remove);
+            assigned.removeAll(partitions);
+            forget(partitions);
         }
-        caughtUp = false;
-        listener.setCaughtUp(false);
-        consumer.committed(Set.copyOf(partitions)).forEach((tp, offset) -> {
-            if (offset != null) {
-                seenBefore.put(tp, offset.offset());
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(catchUpTargets::remove);
+            assigned.removeAll(partitions);
+            forget(partitions);
+        }
+
+        void checkCaughtUp() {
+            if (caughtUp || catchUpTargets.isEmpty()) {
+                return;
             }
-        });
-        consumer.seekToBeginning(partitions);
-        catchUpTargets.putAll(consumer.endOffsets(partitions));
-        LOG.infof("ledger replays %s", partitions);
-    }
+            for (Map.Entry<TopicPartition, Long> t : catchUpTargets.entrySet()) {
+                if (consumer.position(t.getKey()) < t.getValue()) {
+                    return;
+                }
+            }
+            caughtUp = true;
+            listener.setCaughtUp(true);
+            commitIfDue(true);
+            LOG.infof("ledger caught up on %s", catchUpTargets.keySet());
+        }
 
-    @Override
-    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-        partitions.forEach(catchUpTargets::remove);
-        Set<Integer> indexes = partitions.stream().filter(p -> p.topic().equals(topics.get(0)))
-                .map(TopicPartition::partition).collect(Collectors.toSet());
-        if (!indexes.isEmpty()) {
-            listener.forgetPartitions(indexes);
+        void commitIfDue() {
+            commitIfDue(false);
+        }
+
+        /** Positions of a caught-up member are at or past what any earlier life committed. */
+        void commitIfDue(boolean now) {
+            if (!caughtUp || assigned.isEmpty() || (!now && System.nanoTime() - lastCommit < COMMIT_EVERY.toNanos())) {
+                return;
+            }
+            lastCommit = System.nanoTime();
+            Map<TopicPartition, OffsetAndMetadata> offsets = assigned.stream()
+                    .collect(Collectors.toMap(tp -> tp, tp -> new OffsetAndMetadata(consumer.position(tp))));
+            consumer.commitAsync(offsets, (done, error) -> {
+                if (error != null) {
+                    LOG.debugf("ledger commit failed (retried in a second): %s", error.toString());
+                }
+            });
+        }
+
+        /** The consumer is gone: nothing it folded may be acted on any more. */
+        void forgetAll() {
+            listener.setCaughtUp(false);
+            forget(Set.copyOf(assigned));
+            assigned.clear();
+            catchUpTargets.clear();
+        }
+
+        private void forget(Collection<TopicPartition> partitions) {
+            Set<Integer> indexes = partitions.stream().filter(p -> p.topic().equals(topics.get(0)))
+                    .map(TopicPartition::partition).collect(Collectors.toSet());
+            if (!indexes.isEmpty()) {
+                listener.forgetPartitions(indexes);
+            }
         }
     }
 }

@@ -15,7 +15,13 @@ import org.overfitguard.contracts.events.Event;
  */
 public final class EventSender {
 
-    private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * Longer than the producer's delivery.timeout.ms (120 s, set on every outgoing channel): the
+     * producer gives up first and nacks, so a timeout here never leaves a record that may still
+     * be delivered after the caller was told it failed.
+     */
+    public static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration ACK_TIMEOUT = DELIVERY_TIMEOUT.plusSeconds(15);
 
     private final Emitter<Event> emitter;
     private final String service;

@@ -6,11 +6,13 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.overfitguard.messaging.supervision.Loops;
 
 /**
  * A service's {@link EventLedger} as a bean: started with the application, closed with it. The
  * consumer group is the application's name (one group per service); a subclass names this
- * replica, the topics, and the book the events are folded into.
+ * replica, the topics, and the book the events are folded into. Its loop counts in the service's
+ * liveness check.
  */
 public abstract class LedgerBean {
 
@@ -18,6 +20,8 @@ public abstract class LedgerBean {
     KafkaConnection kafka;
     @ConfigProperty(name = "quarkus.application.name")
     String group;
+    @Inject
+    Loops loops;
 
     private EventLedger ledger;
 
@@ -32,7 +36,7 @@ public abstract class LedgerBean {
 
     protected void start(@Observes StartupEvent ignored) {
         ledger = new EventLedger(kafka, group, instanceId(), topics(), book());
-        ledger.start();
+        loops.start(ledger.loop());
     }
 
     protected void stop(@Observes ShutdownEvent ignored) {

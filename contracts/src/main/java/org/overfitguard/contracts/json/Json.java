@@ -1,6 +1,8 @@
 package org.overfitguard.contracts.json;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -18,6 +20,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 
@@ -28,8 +31,24 @@ import org.overfitguard.contracts.spec.RunSpecs;
  */
 public final class Json {
 
-    private static final ObjectMapper JSON = configure(JsonMapper.builder().build());
-    private static final ObjectMapper YAML = configure(YAMLMapper.builder(new YAMLFactory()
+    /**
+     * What one document may hold. Every byte arrives from someone careless or hostile, so parsing
+     * stops early and cheaply: a spec nests 3 deep and an event 4, no number we read needs more
+     * than a few dozen digits, and no string more than a sample text.
+     */
+    public static final int MAX_NESTING = 32;
+    public static final int MAX_NUMBER_CHARS = 64;
+    public static final int MAX_STRING_CHARS = 1 << 20;
+    public static final long MAX_DOCUMENT_CHARS = 8L << 20;
+
+    private static final StreamReadConstraints LIMITS = StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING).maxNumberLength(MAX_NUMBER_CHARS).maxStringLength(MAX_STRING_CHARS)
+            .maxNameLength(1024).maxDocumentLength(MAX_DOCUMENT_CHARS).build();
+
+    private static final ObjectMapper JSON = configure(JsonMapper.builder(JsonFactory.builder()
+            .streamReadConstraints(LIMITS).build()).build());
+    private static final ObjectMapper YAML = configure(YAMLMapper.builder(YAMLFactory.builder()
+            .loaderOptions(yamlLoaderOptions()).streamReadConstraints(LIMITS).build()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)).build());
 
@@ -73,13 +92,25 @@ public final class Json {
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
         mapper.configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true);
+        // strict documents: {"seed":1,"seed":2} or {"seed":1} junk are refused, not read as the last or first value
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         return mapper;
+    }
+
+    private static LoaderOptions yamlLoaderOptions() {
+        LoaderOptions options = new LoaderOptions();
+        options.setNestingDepthLimit(MAX_NESTING);
+        options.setCodePointLimit((int) MAX_DOCUMENT_CHARS);
+        options.setMaxAliasesForCollections(10);
+        options.setAllowDuplicateKeys(false);
+        return options;
     }
 
     private static final class RunSpecDeserializer extends JsonDeserializer<RunSpec> {
         @Override
         public RunSpec deserialize(JsonParser parser, DeserializationContext context) throws IOException {
-            JsonNode tree = parser.readValueAsTree();
+            JsonNode tree = context.readTree(parser); // the subtree only: trailing-token checks belong to the whole document
             return RunSpecs.fromTree(tree);
         }
     }

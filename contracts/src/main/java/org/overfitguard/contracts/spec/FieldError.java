@@ -6,6 +6,32 @@ package org.overfitguard.contracts.spec;
  */
 public record FieldError(String field, String value, String allowed) {
 
+    /** Values are echoed back to whoever sent them: cut to a readable length, control characters shown escaped. */
+    static final int MAX_VALUE_CHARS = 80;
+
+    public FieldError {
+        value = shorten(value, MAX_VALUE_CHARS);
+    }
+
+    /** {@code text} cut to {@code max} characters (whole code points) with "...", control characters as a backslash, u and four hex digits. */
+    public static String shorten(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < text.length()) {
+            int cp = text.codePointAt(i);
+            String shown = Character.isISOControl(cp) ? String.format("\\u%04x", cp) : Character.toString(cp);
+            if (out.length() + shown.length() > max) {
+                return out.append("...").toString();
+            }
+            out.append(shown);
+            i += Character.charCount(cp);
+        }
+        return out.toString();
+    }
+
     public String message() {
         return field + " must be " + allowed + ", was " + value;
     }

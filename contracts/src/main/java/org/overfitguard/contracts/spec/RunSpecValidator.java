@@ -1,5 +1,6 @@
 package org.overfitguard.contracts.spec;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +31,8 @@ public final class RunSpecValidator {
     }
 
     private void name(String name) {
-        if (name == null || name.isBlank() || name.length() > 80) {
-            fail("name", name, "a non-empty string of at most 80 characters");
+        if (name == null || name.isBlank() || name.length() > 80 || hasControl(name, false)) {
+            fail("name", name, "a non-empty string of at most 80 characters, without control characters");
         }
     }
 
@@ -42,11 +43,10 @@ public final class RunSpecValidator {
             }
         } else if (d.path() == null || d.path().isBlank()) {
             fail("data.path", d.path(), "a path relative to the data root for source " + lower(d.source()));
-        } else {
-            Path p = Path.of(d.path()).normalize();
-            if (p.isAbsolute() || p.startsWith("..")) {
-                fail("data.path", d.path(), "a relative path inside the data root (no absolute path, no '..')");
-            }
+        } else if (d.path().length() > 1024 || hasControl(d.path(), false)) {
+            fail("data.path", d.path(), "a relative path of at most 1024 characters, without control characters");
+        } else if (!insideRoot(d.path())) {
+            fail("data.path", d.path(), "a relative path inside the data root (no absolute path, no '..')");
         }
         range("data.sentences", d.sentences(), 10, 1_000_000);
         if (!(d.heldOutFraction() > 0 && d.heldOutFraction() <= 0.5)) {
@@ -138,13 +138,28 @@ public final class RunSpecValidator {
 
     private void evaluation(EvaluationSpec e) {
         range("evaluation.max_tokens", e.maxTokens(), 0, Long.MAX_VALUE);
-        if (e.samplePrompt() == null || e.samplePrompt().length() > 200) {
-            fail("evaluation.sample_prompt", e.samplePrompt(), "a string of at most 200 characters");
+        if (e.samplePrompt() == null || e.samplePrompt().length() > 200 || hasControl(e.samplePrompt(), true)) {
+            fail("evaluation.sample_prompt", e.samplePrompt(),
+                    "a string of at most 200 characters (control characters other than tab and newline are not allowed)");
         }
         range("evaluation.sample_tokens", e.sampleTokens(), 0, 1000);
         if (!(e.sampleTemperature() > 0 && e.sampleTemperature() <= 10)) {
             fail("evaluation.sample_temperature", e.sampleTemperature(), "in (0, 10]");
         }
+    }
+
+    private static boolean insideRoot(String path) {
+        try {
+            Path p = Path.of(path).normalize();
+            return !p.isAbsolute() && !p.startsWith("..");
+        } catch (InvalidPathException e) {
+            return false;
+        }
+    }
+
+    /** A NUL, escape or other C0/C1 control character (tab and newlines allowed when {@code textOk}). */
+    private static boolean hasControl(String s, boolean textOk) {
+        return s.codePoints().anyMatch(c -> Character.isISOControl(c) && !(textOk && (c == '\n' || c == '\t' || c == '\r')));
     }
 
     private void rate(String field, double value) {

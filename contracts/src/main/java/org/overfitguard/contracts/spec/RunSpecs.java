@@ -39,14 +39,21 @@ public final class RunSpecs {
             try {
                 tree = trimmed.startsWith("{") ? Json.mapper().readTree(trimmed) : Json.yaml().readTree(trimmed);
             } catch (JsonProcessingException e) {
-                return new Checked(RunSpec.defaults(), List.of(new FieldError("(spec)", "unparseable text",
-                        "JSON or YAML (" + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr() + ")")));
+                return unparseable(e.getOriginalMessage(), e.getLocation() == null ? -1 : e.getLocation().getLineNr());
+            } catch (RuntimeException e) { // the YAML scanner's own limits (nesting, size) are not Jackson's exceptions
+                return unparseable(e.getMessage(), -1);
             }
             if (tree == null || tree.isNull() || tree.isMissingNode()) {
                 tree = JsonNodeFactory.instance.objectNode();
             }
         }
         return checkTree(tree);
+    }
+
+    private static Checked unparseable(String why, int line) {
+        String where = line > 0 ? " at line " + line : "";
+        return new Checked(RunSpec.defaults(), List.of(new FieldError("(spec)", "unparseable text",
+                "one JSON or YAML document (" + FieldError.shorten(String.valueOf(why), 160) + where + ")")));
     }
 
     /** Binds an already parsed tree: defaults for missing fields, then validation; throws on any error. */
