@@ -154,6 +154,36 @@ class TrainingAndCheckpointTest {
                 assertArrayEquals(Files.readAllBytes(best.dir().resolve(f)), Files.readAllBytes(finalDir.resolve(f)), f);
             }
             assertEquals(best.manifestSha256(), CheckpointStore.verify(finalDir));
+
+            // replaced by another checkpoint in one rename: final is a link that is never missing
+            Path newest = store.stepDir("run-3", 2);
+            assertEquals(finalDir, store.promoteToFinal("run-3", newest));
+            assertTrue(Files.isSymbolicLink(finalDir));
+            assertArrayEquals(Files.readAllBytes(newest.resolve("model.params")), Files.readAllBytes(finalDir.resolve("model.params")));
+            try (var hidden = Files.list(store.runDir("run-3"))) {
+                assertEquals(1, hidden.filter(p -> p.getFileName().toString().startsWith(".final-")).count(), "the old copy is gone");
+            }
+
+            // a path taken from an event must be a checkpoint of this very run
+            for (Path outside : List.of(dir.resolve("run-other/step-000000001"), store.runDir("run-3").resolve(".."), finalDir,
+                    store.runDir("run-3").resolve("step-000000002/../../run-3/step-000000002/.."))) {
+                assertThrows(CheckpointException.class, () -> store.promoteToFinal("run-3", outside), outside.toString());
+            }
+        }
+    }
+
+    @Test
+    void pruningKeepsTheNewestTheBestAndWhatIsNotEvaluatedYet() throws Exception {
+        RunSpec spec = Fixtures.spec("");
+        CheckpointStore store = new CheckpointStore(dir);
+        try (TrainingSession s = session(spec)) {
+            for (int k = 0; k < 6; k++) {
+                s.train(Fixtures.batch(k, 2, k));
+                store.write("run-4", s, meta(s, spec));
+            }
+            assertEquals(List.of(1L, 3L), store.prune("run-4", 2, 2L, 3));
+            assertEquals(java.util.Set.of(2L, 4L, 5L, 6L), store.steps("run-4"));
+            assertEquals(store.stepDir("run-4", 6), store.latestValid("run-4").orElseThrow());
         }
     }
 

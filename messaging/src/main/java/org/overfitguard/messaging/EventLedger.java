@@ -113,7 +113,7 @@ public final class EventLedger implements AutoCloseable {
             consumer = c;
             life.consumer = c;
             c.subscribe(topics, life);
-            while (!loop.closing()) {
+            while (!heartbeat.closing()) {
                 for (ConsumerRecord<String, byte[]> r : c.poll(POLL)) {
                     apply(life, r);
                 }

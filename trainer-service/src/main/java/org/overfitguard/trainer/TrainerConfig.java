@@ -1,6 +1,9 @@
 package org.overfitguard.trainer;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
 import java.time.Duration;
 
 /** Settings of trainer-service, under the prefix {@code trainer}. */
@@ -22,7 +25,24 @@ public interface TrainerConfig {
 
     Duration metricsRetention();
 
+    /** How often a run may be started from the same step (crashed, killed, failed) before it fails for good. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Checkpoints kept per run besides the best one and those not evaluated yet: the newest this many. */
+    @WithDefault("2")
+    int keepLastCheckpoints();
+
     Limits limits();
+
+    Auth auth();
+
+    /** Who may write (the role is read by RunResource.SUBMITTER). */
+    interface Auth {
+        /** The role a bearer token must carry to submit, sweep or cancel. */
+        @WithDefault("submitter")
+        String submitRole();
+    }
 
     /** What a single run request may ask for, so one request cannot exhaust the machine. */
     interface Limits {
@@ -31,5 +51,24 @@ public interface TrainerConfig {
         int maxSteps();
 
         int maxBatchTokens();
+
+        /** Peak memory one training step may take; absent: 60% of the machine's (or container's) memory. */
+        Optional<MemorySize> maxMemory();
+
+        /** The largest record the brokers take (the producers' max.request.size, the brokers' message.max.bytes). */
+        @WithDefault("1048576")
+        int maxRecordBytes();
+
+        /** What a run's checkpoints (best, the newest kept, the final model) may take on disk. */
+        @WithDefault("20G")
+        MemorySize maxCheckpointDisk();
+
+        /** What a run's batch topic may keep (the batches a resume may go back to). */
+        @WithDefault("8G")
+        MemorySize maxTopicBytes();
+
+        /** Evaluations a run may ask for (max_steps / checkpoint_every): each one is an evaluator's forward over the held-out set. */
+        @WithDefault("10000")
+        int maxEvaluations();
     }
 }

@@ -28,7 +28,11 @@ import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
@@ -43,7 +47,10 @@ import org.overfitguard.kafka.TopicIO;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(TestTokens.class)
 class TrainerServiceTest {
+
+    private static final String SUBMITTER = TestTokens.withRoles("submitter");
 
     private static final String TINY = """
             model: {layers: 1, heads: 2, width: 32, block_size: 8}
@@ -105,11 +112,11 @@ class TrainerServiceTest {
     void deleteCancelsARunThatWaitsForItsData() {
         String runId = submit("application/yaml", TINY)
                 .then().statusCode(202).extract().path("run_id");
-        given().when().delete("/runs/" + runId).then().statusCode(202);
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
         RunCompleted done = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
         assertEquals(CompletionReason.CANCELLED, done.reason());
         given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("cancelled"));
-        given().when().delete("/runs/" + runId).then().statusCode(409);
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(409);
         given().when().get("/runs/no-such-run").then().statusCode(404);
     }
 
@@ -121,11 +128,64 @@ class TrainerServiceTest {
                         && header(r, DeadLetterHeaders.REASON).startsWith("not a valid event on runs")));
         String runId = submit("application/json", "{}").then().statusCode(202).extract().path("run_id");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs/" + runId).then().statusCode(200));
-        given().when().delete("/runs/" + runId).then().statusCode(202);
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
+    }
+
+    /** The record that used to stop all training for good: valid JSON, no fields. */
+    @Test
+    void anIncompleteEventIsDeadLetteredOnceAndTrainingGoesOn() {
+        TopicIO.send(bootstrap, Topics.RUNS, "x", "{\"type\":\"RunRequested\",\"run_id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
+                .anyMatch(r -> r.key() != null && r.key().equals("x") && header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
+        String runId = submit("application/json", "{}").then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs").then().statusCode(200)
+                .body("run_id", hasItems(runId)));
+        given().when().get("/q/health/live").then().statusCode(200);
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
+        assertEquals(1, TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream().filter(r -> "x".equals(r.key())).count(),
+                "lettered once");
+    }
+
+    /** Three starts from step 0 that got nowhere (another trainer died on it three times): the fourth is a RunFailed. */
+    @Test
+    void aRunStartedTooOftenFromTheSameStepFailsWithTheReason() {
+        String runId = "run-doomed-" + Long.toHexString(System.nanoTime());
+        RunSpec spec = RunSpecs.parse(TINY);
+        for (int i = 0; i < 3; i++) { // the request last, so that this trainer cannot take the run before it knows all three
+            TopicIO.send(bootstrap, Topics.RUNS, runId,
+                    Json.write(RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0)).getBytes(StandardCharsets.UTF_8));
+        }
+        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunRequested.of(runId, spec, null, null)).getBytes(StandardCharsets.UTF_8));
+        RunFailed failed = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunFailed.class), e -> e != null);
+        assertTrue(failed.reason().contains("started 3 times from step 0"), failed.reason());
+        given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("failed"));
+    }
+
+    @Test
+    void writesNeedATokenWithTheSubmitterRoleAndAJsonOrYamlBody() {
+        given().contentType("application/json").body("{}").when().post("/runs").then().statusCode(401);
+        given().auth().oauth2(TestTokens.forged()).contentType("application/json").body("{}").when().post("/runs").then().statusCode(401);
+        given().auth().oauth2(TestTokens.withRoles("viewer")).contentType("application/json").body("{}").when().post("/runs")
+                .then().statusCode(403);
+        given().auth().oauth2(SUBMITTER).contentType("text/plain").body("{}").when().post("/runs").then().statusCode(415);
+        given().auth().oauth2(SUBMITTER).contentType("application/x-www-form-urlencoded").body("a=b").when().post("/runs")
+                .then().statusCode(415);
+        given().when().delete("/runs/anything").then().statusCode(401);
+        given().contentType("application/json").body("{}").when().post("/sweeps?preset=ablation").then().statusCode(401);
+        given().when().get("/runs").then().statusCode(200);
+    }
+
+    @Test
+    void aSpecTheBrokersCouldNotCarryIsRefusedBeforeAnythingRuns() {
+        submit("application/yaml", "training: {batch_size: 4096}\n").then().statusCode(400)
+                .body("fields.find { it.allowed.contains('record limit') }.field", equalTo("training.batch_size"));
+        submit("application/json", "{\"seed\":1,\"seed\":2} junk").then().statusCode(400).body("fields[0].field", equalTo("(spec)"));
+        given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/sweeps?grid=.%3D1")
+                .then().statusCode(400).body("fields[0].field", equalTo("grid"));
     }
 
     private static io.restassured.response.Response submit(String contentType, String body) {
-        return given().contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).when().post("/runs");
+        return given().auth().oauth2(SUBMITTER).contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).when().post("/runs");
     }
 
     /** What data-service would do: DatasetPrepared, then batches 0..n-1 on a one-partition topic, a poison record among them. */

@@ -40,6 +40,12 @@ public final class TokenBatchCodec {
     private TokenBatchCodec() {
     }
 
+    /** Bytes of an encoded batch of {@code rows} x {@code cols} tokens whose ids reach {@code vocabSize - 1}. */
+    public static long encodedSize(int runIdBytes, long rows, long cols, int vocabSize) {
+        int width = vocabSize - 1 > 0xFFFF ? 4 : 2;
+        return FIXED_HEADER + runIdBytes + 2 * rows * cols * width + CRC_BYTES;
+    }
+
     public static byte[] encode(TokenBatch b) {
         byte[] run = b.runId().getBytes(StandardCharsets.UTF_8);
         if (run.length == 0 || run.length > 64) {

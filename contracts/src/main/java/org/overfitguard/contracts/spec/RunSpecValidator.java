@@ -116,7 +116,7 @@ public final class RunSpecValidator {
         range("training.batch_size", t.batchSize(), 1, 4096);
         range("training.max_steps", t.maxSteps(), 1, 10_000_000);
         range("training.checkpoint_every", t.checkpointEvery(), 1, 10_000_000); // beyond max_steps: only the final checkpoint
-        range("training.metrics_every", t.metricsEvery(), 1, 100_000);
+        range("training.metrics_every", t.metricsEvery(), 1, RunFootprint.MAX_METRICS_EVERY); // bounds data-service's lead
     }
 
     private void earlyStopping(EarlyStoppingSpec e) {

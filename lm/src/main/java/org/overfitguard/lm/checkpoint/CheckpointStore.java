@@ -8,7 +8,12 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -26,9 +31,11 @@ import org.overfitguard.lm.train.TrainingSession;
 /**
  * Checkpoints under a root directory: {@code <root>/<runId>/step-000100/} with
  * model.params (DJL parameter format), optimizer.state (AdamW t, m, v), meta.json and
- * MANIFEST.sha256. Each is written into a temporary sibling directory and renamed into place, so a
- * reader sees a whole checkpoint or none. {@code <root>/<runId>/final/} is the run's final model, a
- * byte-identical copy of the chosen checkpoint.
+ * MANIFEST.sha256. Each is written into a temporary sibling directory, flushed to the disk (files
+ * and directory) and renamed into place, so a reader sees a whole checkpoint or none, also after a
+ * power cut. {@code <root>/<runId>/final} is the run's final model, a byte-identical copy of the
+ * chosen checkpoint; it is a symbolic link to a hidden directory, so that replacing it is one
+ * atomic rename and a reader never finds it missing.
  */
 public final class CheckpointStore {
 
@@ -70,7 +77,9 @@ public final class CheckpointStore {
             }
             Files.writeString(tmp.resolve(META), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(meta));
             String manifest = Manifest.write(tmp, FILES);
+            syncTree(tmp);
             replace(tmp, target);
+            sync(runDir(runId));
             return new Checkpoint(target, session.step(), manifest, size(target));
         } finally {
             deleteTree(tmp);
@@ -150,23 +159,68 @@ public final class CheckpointStore {
         }
     }
 
-    /** Copies a checkpoint byte for byte to {@code <run>/final} (atomically) and returns that directory. */
+    /**
+     * Copies a checkpoint of the run byte for byte to {@code <run>/final} and returns that path. Only
+     * a checkpoint directory of this run's own is accepted: the path comes from an event.
+     */
     public Path promoteToFinal(String runId, Path checkpoint) throws IOException, CheckpointException {
-        verify(checkpoint);
+        Path source = checkpoint.toAbsolutePath().normalize();
+        if (!runDir(runId).equals(source.getParent()) || !source.getFileName().toString().matches("step-\\d{9}")) {
+            throw new CheckpointException("refusing to promote " + checkpoint + ": not a checkpoint of run " + runId + " under "
+                    + runDir(runId));
+        }
+        verify(source);
         Path target = runDir(runId).resolve(FINAL);
-        Path tmp = runDir(runId).resolve(".tmp-final-" + UUID.randomUUID());
-        Files.createDirectories(tmp);
+        Path copy = runDir(runId).resolve(".final-" + UUID.randomUUID());
+        Files.createDirectories(copy);
         try {
-            try (Stream<Path> files = Files.list(checkpoint)) {
+            try (Stream<Path> files = Files.list(source)) {
                 for (Path f : files.toList()) {
-                    Files.copy(f, tmp.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
+                    Files.copy(f, copy.resolve(f.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
                 }
             }
-            replace(tmp, target);
+            syncTree(copy);
+            Path previous = Files.isSymbolicLink(target) ? target.resolveSibling(Files.readSymbolicLink(target)) : null;
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) { // written by an earlier version: a plain directory
+                replace(copy, target);
+            } else {
+                Path link = runDir(runId).resolve(".final-link-" + UUID.randomUUID());
+                Files.createSymbolicLink(link, copy.getFileName());
+                Files.move(link, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                if (previous != null && !previous.equals(copy)) {
+                    deleteTree(previous);
+                }
+            }
+            sync(runDir(runId));
             return target;
-        } finally {
-            deleteTree(tmp);
+        } catch (IOException | RuntimeException e) {
+            deleteTree(copy);
+            throw e;
         }
+    }
+
+    /** Steps of the run's checkpoints on disk (whole or not). */
+    public Set<Long> steps(String runId) throws IOException {
+        Path dir = runDir(runId);
+        if (!Files.isDirectory(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString()).filter(n -> n.matches("step-\\d{9}"))
+                    .map(n -> Long.parseLong(n.substring(5))).collect(Collectors.toSet());
+        }
+    }
+
+    /** Deletes the run's checkpoints that {@link CheckpointRetention} gives up; returns their steps. */
+    public List<Long> prune(String runId, int keepLast, Long bestStep, long lastEvaluated) throws IOException {
+        List<Long> gone = CheckpointRetention.deletable(steps(runId), keepLast, bestStep, lastEvaluated);
+        for (long step : gone) {
+            Path dir = stepDir(runId, step);
+            Path doomed = dir.resolveSibling(".deleting-" + dir.getFileName() + "-" + UUID.randomUUID());
+            Files.move(dir, doomed, StandardCopyOption.ATOMIC_MOVE); // never a half-deleted checkpoint under its name
+            deleteTree(doomed);
+        }
+        return gone;
     }
 
     private static void replace(Path tmp, Path target) throws IOException {
@@ -182,6 +236,27 @@ public final class CheckpointStore {
         }
         if (old != null) {
             deleteTree(old);
+        }
+    }
+
+    /** fsync of every file in a directory, then of the directory itself. */
+    static void syncTree(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                try (FileChannel c = FileChannel.open(f, StandardOpenOption.WRITE)) {
+                    c.force(true);
+                }
+            }
+        }
+        sync(dir);
+    }
+
+    /** fsync of a directory: its entries (a rename into it) are on the disk. */
+    static void sync(Path dir) throws IOException {
+        try (FileChannel c = FileChannel.open(dir, StandardOpenOption.READ)) {
+            c.force(true);
+        } catch (IOException e) {
+            // some file systems cannot sync a directory; the rename is still atomic
         }
     }
 

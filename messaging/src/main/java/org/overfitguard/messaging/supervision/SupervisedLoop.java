@@ -27,10 +27,12 @@ public final class SupervisedLoop implements AutoCloseable {
         void run(Heartbeat heartbeat) throws Exception;
     }
 
-    /** Proof of life from inside the body. */
-    @FunctionalInterface
+    /** What the body sees of its loop: proof of life, and whether it should return. */
     public interface Heartbeat {
         void beat();
+
+        /** True once the loop is being closed: the body should return soon. */
+        boolean closing();
     }
 
     public enum State { NEW, RUNNING, BACKING_OFF, DEAD, STOPPED }
@@ -52,6 +54,17 @@ public final class SupervisedLoop implements AutoCloseable {
     private volatile Instant lastBeat = Instant.now();
     private volatile int restarts;
     private volatile String lastError;
+    private final Heartbeat heartbeat = new Heartbeat() {
+        @Override
+        public void beat() {
+            SupervisedLoop.this.beat();
+        }
+
+        @Override
+        public boolean closing() {
+            return closing;
+        }
+    };
 
     public SupervisedLoop(String name, Duration stallTimeout, Body body) {
         this.name = name;
@@ -116,7 +129,7 @@ public final class SupervisedLoop implements AutoCloseable {
             state = State.RUNNING;
             beat();
             try {
-                body.run(this::beat);
+                body.run(heartbeat);
                 if (closing) {
                     break;
                 }

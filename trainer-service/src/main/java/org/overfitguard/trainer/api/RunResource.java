@@ -1,5 +1,6 @@
 package org.overfitguard.trainer.api;
 
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,11 +28,19 @@ import org.overfitguard.trainer.training.TrainerEvents;
 /**
  * Runs: submit (JSON or YAML), list, inspect, cancel. A submission is validated in full (400 with
  * every bad field) and published as RunRequested; a trainer takes it from the runs topic.
- * GET shows the runs of this replica's partitions (every run, with one replica).
+ * GET shows the runs of this replica's partitions (every run, with one replica). Reads are open;
+ * writes need a bearer token with the submitter role (401 without one, 403 with another role).
  */
 @Path("/runs")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunResource {
+
+    /**
+     * The role a caller's token must carry to submit or cancel (trainer.auth.submit-role). Only JSON
+     * and YAML bodies are taken: a web page can send text/plain or a form across origins without
+     * asking, but not these.
+     */
+    public static final String SUBMITTER = "${trainer.auth.submit-role:submitter}";
 
     @Inject
     TrainerEvents events;
@@ -43,8 +52,8 @@ public class RunResource {
     RunViews views;
 
     @POST
-    @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
-            MediaType.WILDCARD})
+    @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
+    @RolesAllowed(SUBMITTER)
     @Operation(summary = "Submit a run", description = "Body: a run spec in JSON or YAML; missing fields take defaults, "
             + "an empty body is the default run. 202 with the run id, or 400 listing every invalid field.")
     @RequestBody(description = "run spec (JSON or YAML)")
@@ -71,6 +80,7 @@ public class RunResource {
 
     @DELETE
     @Path("{id}")
+    @RolesAllowed(SUBMITTER)
     @Operation(summary = "Cancel a run: it stops within one step (or never starts)")
     public Response cancel(@PathParam("id") String id) {
         RunRecord run = find(id);

@@ -21,15 +21,31 @@ import org.overfitguard.messaging.EventLedger;
 @ApplicationScoped
 public class RunBook implements EventLedger.Listener {
 
+    /** Finished runs kept for GET /runs; older ones are forgotten (their events stay on the topics). */
+    static final int MAX_FINISHED = 1000;
+
     private final Map<String, RunRecord> runs = new HashMap<>();
     private boolean caughtUp;
+    private int finished;
 
     @Override
     public synchronized void apply(Event event, int partition) {
         RunRecord r = runs.computeIfAbsent(event.runId(), RunRecord::new);
+        boolean wasFinished = r.finished();
         r.partition = partition;
         r.apply(event);
+        if (!wasFinished && r.finished() && ++finished > MAX_FINISHED) {
+            evictOldestFinished();
+        }
         notifyAll();
+    }
+
+    private void evictOldestFinished() {
+        runs.values().stream().filter(RunRecord::finished).min(Comparator.comparingLong(r -> r.order))
+                .ifPresent(oldest -> {
+                    runs.remove(oldest.runId);
+                    finished--;
+                });
     }
 
     /** The ledger read every assigned partition up to where it ended at assignment (or fell behind again). */
@@ -47,13 +63,15 @@ public class RunBook implements EventLedger.Listener {
     @Override
     public synchronized void forgetPartitions(Set<Integer> partitions) {
         runs.values().removeIf(r -> partitions.contains(r.partition));
+        finished = (int) runs.values().stream().filter(RunRecord::finished).count();
         notifyAll();
     }
 
     public synchronized void markFinishedHere(String runId) {
         RunRecord r = runs.get(runId);
-        if (r != null) {
+        if (r != null && !r.finished()) {
             r.finishedHere = true;
+            finished++;
         }
         notifyAll();
     }

@@ -37,6 +37,8 @@ public final class RunRecord {
     boolean finishedHere;
     /** this replica's worker (or its cancel sweeper) has taken it */
     boolean taken;
+    /** RunStarted events in a row that resumed from the same step as the latest: attempts that got nowhere */
+    int startsFromSameStep;
 
     RunRecord(String runId) {
         this.runId = runId;
@@ -47,6 +49,7 @@ public final class RunRecord {
             requested = e;
             order = e.timestamp().toEpochMilli();
         } else if (event instanceof RunStarted e) {
+            startsFromSameStep = started != null && started.resumedFromStep() == e.resumedFromStep() ? startsFromSameStep + 1 : 1;
             started = e;
         } else if (event instanceof DatasetPrepared e) {
             dataset = e;
@@ -97,6 +100,7 @@ public final class RunRecord {
         c.heldOutLossByStep.putAll(heldOutLossByStep);
         c.finishedHere = finishedHere;
         c.taken = taken;
+        c.startsFromSameStep = startsFromSameStep;
         return c;
     }
 
@@ -138,6 +142,19 @@ public final class RunRecord {
 
     public EvaluationCompleted lastEvaluation() {
         return lastEvaluation;
+    }
+
+    /**
+     * How many attempts already started from {@code step} and did not get past it (no newer checkpoint):
+     * a trainer killed, out of memory or failing on this run each time.
+     */
+    public int attemptsFrom(long step) {
+        return started != null && started.resumedFromStep() == step ? startsFromSameStep : 0;
+    }
+
+    /** The newest evaluated step, or -1. */
+    public long lastEvaluatedStep() {
+        return heldOutLossByStep.isEmpty() ? -1 : ((TreeMap<Long, Double>) heldOutLossByStep).lastKey();
     }
 
     public Double heldOutLossAt(Long step) {

@@ -63,40 +63,57 @@ public final class SweepPlanner {
         return new Variant(name, base.withRegularization(r).withAugmentation(a).withName(base.name() + "/" + name));
     }
 
-    /** Every combination of the grid's values; throws with every bad field of every variant. */
+    /** The longest grid text accepted: a sweep is a handful of axes, not a document. */
+    public static final int MAX_GRID_CHARS = 4096;
+    private static final java.util.regex.Pattern PATH = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*){0,4}");
+
+    /**
+     * Every combination of the grid's values; throws with every bad field of every variant. The
+     * grid is checked and its size counted before anything is expanded.
+     */
     public static List<Variant> grid(RunSpec base, String grid) {
         List<String[]> axes = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
-        for (String axis : grid.split(";")) {
+        if (grid.length() > MAX_GRID_CHARS) {
+            throw new InvalidRunSpecException(List.of(new FieldError("grid", grid, "at most " + MAX_GRID_CHARS + " characters")));
+        }
+        long combinations = 1;
+        for (String axis : grid.split(";", -1)) {
             String[] kv = axis.split("=", 2);
-            if (kv.length != 2 || kv[0].isBlank() || kv[1].isBlank()) {
-                errors.add(new FieldError("grid", "'" + axis + "'", "path=value1,value2 (axes separated by ';')"));
+            if (kv.length != 2 || !PATH.matcher(kv[0].trim()).matches() || kv[1].isBlank()) {
+                errors.add(new FieldError("grid", "'" + axis + "'",
+                        "path=value1,value2 with a dotted snake_case spec path, e.g. regularization.weight_decay=0,0.1 (axes separated by ';')"));
+                continue;
+            }
+            if (axes.stream().anyMatch(a -> a[0].equals(kv[0].trim()))) {
+                errors.add(new FieldError("grid", "'" + kv[0].trim() + "'", "each path once"));
                 continue;
             }
             axes.add(new String[] {kv[0].trim(), kv[1]});
+            combinations = Math.min(Long.MAX_VALUE / 1024, combinations * kv[1].split(",", -1).length);
         }
         if (!errors.isEmpty()) {
             throw new InvalidRunSpecException(errors);
         }
-        List<List<String[]>> combinations = new ArrayList<>();
-        combinations.add(List.of());
+        if (combinations > MAX_VARIANTS) {
+            throw new InvalidRunSpecException(List.of(new FieldError("grid", combinations + " combinations",
+                    "at most " + MAX_VARIANTS + " combinations")));
+        }
+        List<List<String[]>> combinationsList = new ArrayList<>();
+        combinationsList.add(List.of());
         for (String[] axis : axes) {
             List<List<String[]>> next = new ArrayList<>();
-            for (List<String[]> c : combinations) {
-                for (String value : axis[1].split(",")) {
+            for (List<String[]> c : combinationsList) {
+                for (String value : axis[1].split(",", -1)) {
                     List<String[]> extended = new ArrayList<>(c);
                     extended.add(new String[] {axis[0], value.trim()});
                     next.add(extended);
                 }
             }
-            combinations = next;
-        }
-        if (combinations.size() > MAX_VARIANTS) {
-            throw new InvalidRunSpecException(List.of(new FieldError("grid", combinations.size() + " combinations",
-                    "at most " + MAX_VARIANTS + " combinations")));
+            combinationsList = next;
         }
         List<Variant> variants = new ArrayList<>();
-        for (List<String[]> c : combinations) {
+        for (List<String[]> c : combinationsList) {
             String name = String.join(",", c.stream().map(kv -> kv[0] + "=" + kv[1]).toList());
             ObjectNode tree = Json.mapper().valueToTree(base);
             for (String[] kv : c) {
@@ -126,6 +143,10 @@ public final class SweepPlanner {
         String leaf = parts[parts.length - 1];
         if (!node.has(leaf)) {
             errors.add(new FieldError("grid", "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
+            return;
+        }
+        if (node.get(leaf) instanceof ObjectNode) {
+            errors.add(new FieldError("grid", "'" + path + "'", "a path to a single value, not a section"));
             return;
         }
         try {

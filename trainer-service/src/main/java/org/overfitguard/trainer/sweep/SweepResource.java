@@ -1,7 +1,7 @@
 package org.overfitguard.trainer.sweep;
 
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,9 +15,12 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.spec.FieldError;
+import org.overfitguard.contracts.spec.InvalidRunSpecException;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.trainer.api.RunIds;
+import org.overfitguard.trainer.api.RunResource;
 import org.overfitguard.trainer.api.SpecLimits;
 import org.overfitguard.trainer.training.TrainerEvents;
 
@@ -36,8 +39,8 @@ public class SweepResource {
     TrainerEvents events;
 
     @POST
-    @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml", MediaType.TEXT_PLAIN,
-            MediaType.WILDCARD})
+    @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
+    @RolesAllowed(RunResource.SUBMITTER)
     @Operation(summary = "Submit a sweep", description = "Body: the base run spec (JSON or YAML). Query: preset=ablation "
             + "(all regularizers on, each off in turn, none) or grid=path=v1,v2;path2=v3. 202 with the sweep id and "
             + "its runs, or 400 listing every invalid field of every variant.")
@@ -49,7 +52,8 @@ public class SweepResource {
         } else if (preset == null && grid != null) {
             variants = SweepPlanner.grid(base, grid);
         } else {
-            throw new BadRequestException("give exactly one of preset=ablation or grid=path=v1,v2;...");
+            throw new InvalidRunSpecException(List.of(new FieldError(preset != null ? "preset" : "grid",
+                    preset != null ? preset : String.valueOf(grid), "exactly one of preset=ablation or grid=path=v1,v2;...")));
         }
         for (SweepPlanner.Variant v : variants) {
             limits.validate(RunSpecs.toJson(v.spec()));

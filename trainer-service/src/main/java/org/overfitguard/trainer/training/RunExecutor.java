@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.batch.TokenBatch;
@@ -34,6 +35,7 @@ import org.overfitguard.lm.train.StepResult;
 import org.overfitguard.lm.train.TrainingSession;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
+import org.overfitguard.messaging.supervision.SupervisedLoop;
 import org.overfitguard.trainer.TrainerConfig;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunBook.StopSignal;
@@ -90,63 +92,101 @@ public class RunExecutor {
         return store;
     }
 
-    /** Trains the run to its end; returns when it completed, failed, or was abandoned by a shutdown. */
-    public void execute(RunRecord run) throws InterruptedException {
+    /**
+     * Trains the run to its end; returns when it completed, failed, or was abandoned by a shutdown.
+     * Throws when it could not even be started (RunStarted not published): the caller tries again.
+     */
+    public void execute(RunRecord run, SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
         String runId = run.runId();
         RunSpec spec = run.requested().spec();
         LOG.infof("run %s: spec %s", runId, org.overfitguard.contracts.spec.RunSpecs.toJson(spec));
-        LoadedCheckpoint resumed = null;
+        LoadedCheckpoint resumed = newestCheckpoint(runId);
+        boolean handedOver = false;
         try {
-            Optional<Path> latest = store.latestValid(runId);
-            if (latest.isPresent()) {
-                resumed = CheckpointStore.load(latest.get(), device);
-            }
-        } catch (CheckpointException e) {
-            LOG.warnf("run %s: cannot resume from its newest checkpoint, starting over: %s", runId, e.getMessage());
-        }
-        long startStep = resumed == null ? 0 : resumed.meta().step();
-        events.publish(RunStarted.of(runId, spec, config.instanceId(), device.toString(), startStep));
-        live.started(runId, startStep, device.toString());
-        try {
-            Optional<RunRecord> ready = book.await(runId, r -> r.dataset() != null || r.failed() != null
-                    || r.cancel() != null || r.stop() != null || shuttingDown, config.datasetTimeout());
-            if (shuttingDown) {
+            long startStep = resumed == null ? 0 : resumed.meta().step();
+            int attempts = run.attemptsFrom(startStep);
+            if (attempts >= config.maxAttempts()) {
+                fail(runId, "started " + attempts + " times from step " + startStep + " without getting further (the trainer "
+                        + "crashed, was killed or ran out of memory each time); trainer.max-attempts is " + config.maxAttempts());
                 return;
             }
-            if (ready.isEmpty()) {
-                fail(runId, "no DatasetPrepared from data-service within " + config.datasetTimeout().toSeconds() + " s");
-                return;
+            events.publish(RunStarted.of(runId, spec, config.instanceId(), device.toString(), startStep));
+            live.started(runId, startStep, device.toString());
+            try {
+                Optional<RunRecord> ready = book.await(runId, r -> r.dataset() != null || r.failed() != null
+                        || r.cancel() != null || r.stop() != null || shuttingDown, config.datasetTimeout());
+                if (shuttingDown) {
+                    return;
+                }
+                if (ready.isEmpty()) {
+                    fail(runId, "no DatasetPrepared from data-service within " + config.datasetTimeout().toSeconds() + " s");
+                    return;
+                }
+                if (ready.get().failed() != null) {
+                    LOG.warnf("run %s failed in %s: %s", runId, ready.get().failed().service(), ready.get().failed().reason());
+                    book.markFinishedHere(runId);
+                    return;
+                }
+                if (ready.get().dataset() == null) { // a stop or cancel before any data: nothing trained
+                    complete(runId, ready.get().cancel() != null ? CompletionReason.CANCELLED
+                            : CompletionReason.of(ready.get().stop().reason()), startStep, null, null, null);
+                    return;
+                }
+                if (resumed != null) {
+                    republishIfUnevaluated(ready.get(), resumed);
+                }
+                handedOver = true;
+                train(run, spec, ready.get().dataset(), resumed, heartbeat);
+            } catch (RuntimeException | IOException | CheckpointException e) {
+                LOG.errorf(e, "run %s failed", runId);
+                fail(runId, e.getMessage() == null ? e.toString() : e.getMessage());
+            } finally {
+                live.ended(runId);
+                metrics.ended(runId);
             }
-            if (ready.get().failed() != null) {
-                LOG.warnf("run %s failed in %s: %s", runId, ready.get().failed().service(), ready.get().failed().reason());
-                book.markFinishedHere(runId);
-                return;
-            }
-            if (ready.get().dataset() == null) { // a stop or cancel before any data: nothing trained
-                complete(runId, ready.get().cancel() != null ? CompletionReason.CANCELLED
-                        : CompletionReason.of(ready.get().stop().reason()), startStep, null, null, null);
-                return;
-            }
-            train(run, spec, ready.get().dataset(), resumed);
-        } catch (RuntimeException | IOException | CheckpointException e) {
-            LOG.errorf(e, "run %s failed", runId);
-            fail(runId, e.getMessage() == null ? e.toString() : e.getMessage());
         } finally {
-            if (resumed != null) {
+            if (resumed != null && !handedOver) {
                 resumed.close();
             }
-            live.ended(runId);
-            metrics.ended(runId);
         }
     }
 
-    private void train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed)
+    private LoadedCheckpoint newestCheckpoint(String runId) {
+        try {
+            Optional<Path> latest = store.latestValid(runId);
+            return latest.isPresent() ? CheckpointStore.load(latest.get(), device) : null;
+        } catch (CheckpointException | RuntimeException e) {
+            LOG.warnf("run %s: cannot resume from its newest checkpoint, starting over: %s", runId, e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A crash between writing a checkpoint and publishing its CheckpointSaved would leave it
+     * unevaluated for ever: say it again (the evaluator evaluates a step once, however often it hears of it).
+     */
+    private void republishIfUnevaluated(RunRecord run, LoadedCheckpoint resumed) {
+        long step = resumed.meta().step();
+        if (run.heldOutLossAt(step) == null && run.stop() == null) {
+            Checkpoint c = resumed.checkpoint();
+            events.publish(new CheckpointSaved(run.runId(), Event.newId(), Event.now(), step, c.dir().toString(),
+                    c.manifestSha256(), resumed.meta().trainLoss(), c.sizeBytes()));
+        }
+    }
+
+    /** Trains from {@code resumed} (or a fresh model); the session, and with it the model's native memory, is closed at the end. */
+    private void train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed, SupervisedLoop.Heartbeat heartbeat)
             throws InterruptedException, IOException, CheckpointException {
         String runId = run.runId();
-        TrainingSession session = resumed != null
+        try (TrainingSession session = resumed != null
                 ? new TrainingSession(resumed.model(), resumed.optimizer(), spec, resumed.meta().step())
-                : TrainingSession.fresh(GptModel.create(GptConfig.of(spec, dataset.vocabSize()), device, spec.seed()), spec);
-        long fromOffset = resumed == null ? 0 : resumed.meta().nextBatchOffset();
+                : TrainingSession.fresh(GptModel.create(GptConfig.of(spec, dataset.vocabSize()), device, spec.seed()), spec)) {
+            train(runId, spec, dataset, session, resumed == null ? 0 : resumed.meta().nextBatchOffset(), heartbeat);
+        }
+    }
+
+    private void train(String runId, RunSpec spec, DatasetPrepared dataset, TrainingSession session, long fromOffset,
+                       SupervisedLoop.Heartbeat heartbeat) throws InterruptedException, IOException, CheckpointException {
         LOG.infof("run %s: %,d parameters, %d of %d decay; training from step %d (batch offset %d)", runId,
                 session.model().parameterCount(), session.optimizer().decayCount(session.model().parameters()),
                 session.model().parameters().size(), session.step(), fromOffset);
@@ -158,12 +198,16 @@ public class RunExecutor {
         try (BatchStream batches = new BatchStream(kafka, runId, fromOffset, deadLetters,
                 "trainer-batches-" + config.instanceId())) {
             while (session.step() < spec.training().maxSteps()) {
+                heartbeat.beat();
                 Outcome signal = signal(runId);
                 if (signal != null) {
                     outcome = signal;
                     break;
                 }
-                TokenBatch batch = batches.next(session.step(), () -> signal(runId) != null);
+                TokenBatch batch = batches.next(session.step(), () -> {
+                    heartbeat.beat();
+                    return signal(runId) != null;
+                });
                 if (batch == null) {
                     continue; // the loop head reads the signal
                 }
@@ -210,7 +254,25 @@ public class RunExecutor {
         Checkpoint c = store.write(runId, session, meta);
         events.publish(new CheckpointSaved(runId, Event.newId(), Event.now(), c.step(), c.dir().toString(),
                 c.manifestSha256(), trainLoss, c.sizeBytes()));
+        prune(runId);
         return c;
+    }
+
+    /** Deletes the checkpoints nobody needs any more (see CheckpointRetention): the newest, the best and the unevaluated stay. */
+    private void prune(String runId) {
+        RunRecord r = book.snapshot(runId).orElse(null);
+        if (r == null) {
+            return;
+        }
+        Long best = r.stop() != null ? r.stop().bestStep() : r.lastEvaluation() == null ? null : r.lastEvaluation().bestStep();
+        try {
+            List<Long> gone = store.prune(runId, config.keepLastCheckpoints(), best, r.lastEvaluatedStep());
+            if (!gone.isEmpty()) {
+                LOG.debugf("run %s: deleted the checkpoints of steps %s", runId, gone);
+            }
+        } catch (IOException e) {
+            LOG.warnf("run %s: could not delete old checkpoints: %s", runId, e.getMessage());
+        }
     }
 
     private void finish(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset, Outcome outcome,
@@ -224,7 +286,7 @@ public class RunExecutor {
             }
             case STOP -> {
                 StopRequested stop = book.snapshot(runId).orElseThrow().stop();
-                Path chosen = restoreBest && stop.bestCheckpoint() != null ? Path.of(stop.bestCheckpoint())
+                Path chosen = restoreBest && stop.bestStep() != null ? ownCheckpoint(runId, stop.bestStep(), stop.bestCheckpoint())
                         : latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
                 complete(runId, CompletionReason.of(stop.reason()), session.step(), restoreBest ? stop.bestStep() : session.step(),
                         chosen, stop.reason().name());
@@ -239,12 +301,24 @@ public class RunExecutor {
                     return;
                 }
                 EvaluationCompleted e = r.lastEvaluation();
-                boolean useBest = restoreBest && e != null && e.bestCheckpoint() != null;
-                Path chosen = useBest ? Path.of(e.bestCheckpoint()) : lastCheckpoint.dir();
+                boolean useBest = restoreBest && e != null && e.bestStep() != null;
+                Path chosen = useBest ? ownCheckpoint(runId, e.bestStep(), e.bestCheckpoint()) : lastCheckpoint.dir();
                 complete(runId, CompletionReason.MAX_STEPS, session.step(), useBest ? e.bestStep() : lastCheckpoint.step(),
                         chosen, "max_steps");
             }
         }
+    }
+
+    /**
+     * The checkpoint of {@code step} in this trainer's own store. An event names it by path too, but
+     * a path from an event is never trusted to point into the run's directory.
+     */
+    private Path ownCheckpoint(String runId, long step, String claimed) {
+        Path own = store.stepDir(runId, step);
+        if (claimed != null && !Path.of(claimed).toAbsolutePath().normalize().equals(own)) {
+            LOG.warnf("run %s: the best checkpoint is named %s; using this trainer's own %s", runId, claimed, own);
+        }
+        return own;
     }
 
     /** The current state as a checkpoint: the last one written if it is current, else a new one. */
