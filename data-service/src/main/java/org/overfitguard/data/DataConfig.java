@@ -1,6 +1,7 @@
 package org.overfitguard.data;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 
 /** Settings of data-service, under the prefix {@code data}. */
@@ -18,6 +19,10 @@ public interface DataConfig {
     int leadBatches();
 
     int heldoutWindowsPerRecord();
+
+    /** The brokers' record limit (producers' max.request.size, brokers' message.max.bytes): no record is made larger. */
+    @WithDefault("1048576")
+    int maxRecordBytes();
 
     Duration topicRetention();
 

@@ -131,6 +131,12 @@ public final class CorpusLoader {
                 + " bytes read so far; use data.max_chars in the run spec or a smaller corpus");
     }
 
+    /** {@code end}, or one less when it would split a surrogate pair (half a character is not text). */
+    static int codePointBoundary(String s, int end) {
+        return end > 0 && end < s.length() && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))
+                ? end - 1 : end;
+    }
+
     private static Corpus cut(Corpus corpus, long maxChars) {
         List<String> kept = new ArrayList<>();
         long left = maxChars;
@@ -138,7 +144,7 @@ public final class CorpusLoader {
             if (left <= 0) {
                 break;
             }
-            kept.add(d.length() <= left ? d : d.substring(0, (int) left));
+            kept.add(d.length() <= left ? d : d.substring(0, codePointBoundary(d, (int) left)));
             left -= d.length();
         }
         return new Corpus(kept, corpus.synthetic());

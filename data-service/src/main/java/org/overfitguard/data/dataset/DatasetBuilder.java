@@ -6,7 +6,10 @@ import java.util.List;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.batch.TokenBatchCodec;
+import org.overfitguard.contracts.spec.RunFootprint;
 import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.TokenizerSpec;
 import org.overfitguard.data.corpus.Corpus;
 import org.overfitguard.data.corpus.CorpusLoader;
 import org.overfitguard.data.corpus.DatasetException;
@@ -26,11 +29,17 @@ public final class DatasetBuilder {
     private final CorpusLoader loader;
     private final int windowsPerRecord;
     private final int entropySamples;
+    private final int maxRecordBytes;
 
-    public DatasetBuilder(CorpusLoader loader, int windowsPerRecord, int entropySamples) {
+    /**
+     * @param windowsPerRecord held-out windows per record, at most (fewer when they would not fit one record)
+     * @param maxRecordBytes   the brokers' record limit: no record this builder makes is larger
+     */
+    public DatasetBuilder(CorpusLoader loader, int windowsPerRecord, int entropySamples, int maxRecordBytes) {
         this.loader = loader;
         this.windowsPerRecord = windowsPerRecord;
         this.entropySamples = entropySamples;
+        this.maxRecordBytes = maxRecordBytes;
     }
 
     public Dataset build(String runId, RunSpec spec) throws DatasetException {
@@ -41,6 +50,16 @@ public final class DatasetBuilder {
         Split split = Split.of(corpus, spec.data().heldOutFraction(), spec.data().chunkChars(), spec.seed());
         String whole = String.join("\n\n", corpus.documents());
         Tokenizer tokenizer = Tokenizers.forCorpus(spec.tokenizer().kind(), whole);
+        if (tokenizer.vocabSize() > TokenizerSpec.largestVocabulary(spec.tokenizer().kind())) {
+            throw new DatasetException("the corpus has " + (tokenizer.vocabSize() - 2) + " distinct characters; a char vocabulary "
+                    + "holds at most " + (TokenizerSpec.MAX_CHAR_VOCABULARY - 2) + " (the limit the trainer admitted the run under); "
+                    + "use tokenizer.kind byte or gpt2 for this corpus");
+        }
+        long batchRecord = RunFootprint.batchRecordBytes(spec, tokenizer.vocabSize());
+        if (batchRecord > maxRecordBytes) {
+            throw new DatasetException("a training batch record would be " + batchRecord + " bytes, more than the brokers' "
+                    + maxRecordBytes + " (data.max-record-bytes); lower training.batch_size or model.block_size");
+        }
         int window = spec.model().blockSize() + 1;
         String trainText = split.trainText();
         int[] trainTokens = tokenizer.encode(trainText);
@@ -57,11 +76,18 @@ public final class DatasetBuilder {
         EntropyEstimate entropy = corpus.synthetic()
                 ? SyntheticGrammar.english().entropyPerToken(tokenizer, entropySamples, spec.seed()) : null;
         double charsPerToken = (double) whole.length() / Math.max(1, tokenizer.encode(whole).length);
-        return new Dataset(spec, runId, tokenizer, trainText, trainTokens, heldOutRecords(runId, heldOutTokens, windows, window),
+        int perRecord = windowsPerRecord(spec, tokenizer.vocabSize());
+        return new Dataset(spec, runId, tokenizer, trainText, trainTokens, heldOutRecords(runId, heldOutTokens, windows, window, perRecord),
                 (long) windows * (window - 1), windows, corpus.documents().size(), corpus.chars(), charsPerToken, entropy);
     }
 
-    private List<TokenBatch> heldOutRecords(String runId, int[] tokens, int windows, int window) {
+    /** As many windows per held-out record as configured, or as fit one record when fewer do. */
+    int windowsPerRecord(RunSpec spec, int vocabSize) {
+        long room = maxRecordBytes - RunFootprint.RECORD_OVERHEAD - TokenBatchCodec.encodedSize(64, 0, 0, vocabSize);
+        return (int) Math.max(1, Math.min(windowsPerRecord, room / RunFootprint.heldOutWindowBytes(spec, vocabSize)));
+    }
+
+    private static List<TokenBatch> heldOutRecords(String runId, int[] tokens, int windows, int window, int windowsPerRecord) {
         List<TokenBatch> records = new ArrayList<>();
         int t = window - 1;
         for (int first = 0; first < windows; first += windowsPerRecord) {

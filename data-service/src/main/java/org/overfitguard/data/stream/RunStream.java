@@ -1,7 +1,9 @@
 package org.overfitguard.data.stream;
 
 import java.util.function.BooleanSupplier;
+import org.apache.kafka.common.errors.RetriableException;
 import org.jboss.logging.Logger;
+import org.overfitguard.contracts.spec.RunFootprint;
 import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.data.corpus.DatasetException;
@@ -60,7 +62,8 @@ final class RunStream implements Runnable {
             failedForGood = true;
             return;
         }
-        s.admin().createRunTopics(runId);
+        int lead = Math.max(s.leadBatches(), RunFootprint.minimumLead(started.spec()));
+        s.admin().createRunTopics(runId, RunFootprint.batchTopicBytes(started.spec(), dataset.tokenizer().vocabSize(), lead));
         try (RunTopics topics = new RunTopics(s.kafka(), runId)) {
             int present = topics.heldOutRecords();
             if (present == 0) {
@@ -70,16 +73,19 @@ final class RunStream implements Runnable {
                         + dataset.heldOut().size());
             }
             s.events().publish(DatasetBuilder.describe(dataset));
-            stream(dataset, topics);
+            stream(dataset, topics, lead);
         }
     }
 
-    private void stream(Dataset dataset, RunTopics topics) {
+    private void stream(Dataset dataset, RunTopics topics, int lead) {
         String runId = dataset.runId();
         int maxSteps = dataset.spec().training().maxSteps();
-        int lead = Math.max(s.leadBatches(), 2 * dataset.spec().training().metricsEvery() + 2);
         BatchFactory factory = new BatchFactory(dataset, s.synonyms());
         long k = topics.lastBatchIndex() + 1;
+        // What the trainer reported before this stream started may be lost (a restart of this service).
+        // A trainer waiting for batch k reports again only after metrics_every more steps: send at least
+        // that many, or the two wait for each other for ever. At worst lead + metrics_every + 1 ahead.
+        s.progress().reported(runId, Math.max(0, k - lead + dataset.spec().training().metricsEvery() + 1));
         LOG.infof("run %s: streaming batches %d..%d, at most %d ahead of the trainer", runId, k, maxSteps - 1, lead);
         while (k < maxSteps) {
             if (stop.getAsBoolean()) {
@@ -95,6 +101,12 @@ final class RunStream implements Runnable {
                 continue;
             }
             if (topics.failure() != null) {
+                if (!(topics.failure() instanceof RetriableException)) { // too large, not authorized, ...: sending again cannot help
+                    s.events().publish(RunFailed.of(runId, DataEvents.SERVICE, "the brokers refused training batch records: "
+                            + topics.failure().getMessage()));
+                    failedForGood = true;
+                    return;
+                }
                 throw new IllegalStateException("batch send failed: " + topics.failure().getMessage(), topics.failure());
             }
             BatchFactory.Made made = factory.batch(k);

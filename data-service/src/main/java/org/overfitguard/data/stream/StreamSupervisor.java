@@ -11,7 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import org.jboss.logging.Logger;
+import org.overfitguard.messaging.supervision.Loops;
+import org.overfitguard.messaging.supervision.SupervisedLoop;
 import org.overfitguard.data.DataConfig;
 import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.data.corpus.CorpusLoader;
@@ -56,38 +59,36 @@ public class StreamSupervisor {
         return t;
     });
     private RunStream.Services services;
-    private Thread loop;
+    @Inject
+    Loops loops;
+    private SupervisedLoop loop;
     private volatile boolean running = true;
 
     void start(@Observes StartupEvent ignored) {
         DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
-                config.heldoutWindowsPerRecord(), config.entropySamples());
+                config.heldoutWindowsPerRecord(), config.entropySamples(), config.maxRecordBytes());
         services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress, metrics,
                 kafka, config.leadBatches());
-        loop = new Thread(this::supervise, "stream-supervisor");
-        loop.setDaemon(true);
-        loop.start();
+        loop = loops.start(new SupervisedLoop("stream-supervisor", Duration.ofMinutes(2), this::supervise));
         LOG.infof("data root %s", Path.of(config.root()).toAbsolutePath().normalize());
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
         running = false;
+        if (loop != null) {
+            loop.close(Duration.ofSeconds(5));
+        }
         streams.shutdown();
         streams.awaitTermination(10, TimeUnit.SECONDS);
     }
 
-    private void supervise() {
-        while (running) {
-            try {
-                if (book.caughtUp()) {
-                    reconcile();
-                }
-                book.awaitChange(1000);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("stream supervisor", e);
+    private void supervise(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
+        while (!heartbeat.closing()) {
+            heartbeat.beat();
+            if (book.caughtUp()) {
+                reconcile();
             }
+            book.awaitChange(1000);
         }
     }
 

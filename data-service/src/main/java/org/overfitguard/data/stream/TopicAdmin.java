@@ -46,19 +46,35 @@ public class TopicAdmin {
         }
     }
 
-    public void createRunTopics(String runId) {
-        Map<String, String> configs = Map.of("retention.ms", String.valueOf(config.topicRetention().toMillis()),
-                "cleanup.policy", "delete");
-        for (String topic : List.of(Topics.batches(runId), Topics.heldOut(runId))) {
-            try {
-                admin().createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs))).all().get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (!(e.getCause() instanceof TopicExistsException)) {
-                    throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
-                }
-            } catch (InterruptedException | TimeoutException e) {
-                throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
+    /** Smallest retention.bytes of a batch topic, and its segment size bounds: Kafka deletes whole segments only. */
+    static final long MIN_BATCH_RETENTION = 16L << 20;
+    static final long MIN_SEGMENT = 1L << 20;
+    static final long MAX_SEGMENT = 64L << 20;
+
+    /**
+     * The run's batch topic keeps {@code batchBytes} (what a resume may go back to; see
+     * RunFootprint.batchTopicBytes) and data.topic-retention of time; its held-out topic, written once
+     * and read at every evaluation, keeps everything as long as the run may last.
+     */
+    public void createRunTopics(String runId, long batchBytes) {
+        long retention = Math.max(MIN_BATCH_RETENTION, batchBytes);
+        long segment = Math.max(MIN_SEGMENT, Math.min(MAX_SEGMENT, retention / 8));
+        Map<String, String> batches = Map.of("retention.ms", String.valueOf(config.topicRetention().toMillis()),
+                "retention.bytes", String.valueOf(retention), "segment.bytes", String.valueOf(segment), "cleanup.policy", "delete");
+        Map<String, String> heldOut = Map.of("retention.ms", "-1", "retention.bytes", "-1", "cleanup.policy", "delete");
+        create(Topics.batches(runId), batches);
+        create(Topics.heldOut(runId), heldOut);
+    }
+
+    private void create(String topic, Map<String, String> configs) {
+        try {
+            admin().createTopics(List.of(new NewTopic(topic, Optional.of(1), Optional.empty()).configs(configs))).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic + ": " + e.getCause().getMessage(), e);
             }
+        } catch (InterruptedException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + topic + ": " + e, e);
         }
     }
 

@@ -70,4 +70,12 @@ class CorpusLoaderTest {
         assertTrue(loader.load(synthetic, 5).synthetic());
         assertTrue(!loader.load(synthetic, 5).documents().equals(loader.load(synthetic, 6).documents()));
     }
+
+    @Test
+    void maxCharsNeverCutsACharacterInHalf() {
+        String emoji = "ab\uD83D\uDE00cd"; // a, b, one character in two chars, c, d
+        assertEquals(2, CorpusLoader.codePointBoundary(emoji, 3), "not between the two halves");
+        assertEquals(4, CorpusLoader.codePointBoundary(emoji, 4));
+        assertEquals(2, CorpusLoader.codePointBoundary(emoji, 2));
+    }
 }

@@ -25,7 +25,7 @@ class DatasetTest {
     Path root;
 
     private DatasetBuilder builder() {
-        return new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500);
+        return new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500, 1 << 20);
     }
 
     /** Lines whose every 24-character window is unique, so a window tells where it came from. */
@@ -137,5 +137,37 @@ class DatasetTest {
         assertTrue(described.entropyMethod().contains("500"), described.entropyMethod());
         assertEquals(d.tokenizer().vocabulary(), described.vocabulary());
         assertEquals(d.heldOut().size(), described.heldOutRecords());
+    }
+
+    @Test
+    void heldOutRecordsNeverExceedTheBrokersRecordLimit() throws Exception {
+        Files.writeString(root.resolve("long.txt"), IntStream.range(0, 40_000).mapToObj(i -> "word" + (i % 97))
+                .collect(Collectors.joining(" ")));
+        RunSpec spec = RunSpecs.parse("data: {source: file, path: long.txt, held_out_fraction: 0.5, chunk_chars: 20000}\n"
+                + "model: {block_size: 2048, width: 64, heads: 4}\ntraining: {batch_size: 2}\n");
+        int limit = 64 * 1024; // 16 windows of 2048 tokens would take about 128 KiB
+        Dataset d = new DatasetBuilder(new CorpusLoader(root, 10_000_000), 16, 500, limit).build("r", spec);
+        assertTrue(d.heldOut().size() > 1, "split over several records");
+        for (TokenBatch b : d.heldOut()) {
+            assertTrue(TokenBatchCodec.encode(b).length + 512 <= limit, b.rows() + " windows in " + TokenBatchCodec.encode(b).length + " bytes");
+        }
+        assertEquals(d.heldOutWindows(), d.heldOut().stream().mapToInt(TokenBatch::rows).sum(), "no window lost");
+    }
+
+    @Test
+    void aTrainingBatchLargerThanARecordFailsTheRunWithTheReason() throws Exception {
+        numberedCorpus();
+        DatasetException e = assertThrows(DatasetException.class,
+                () -> new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500, 1500).build("r", spec("")));
+        assertTrue(e.getMessage().contains("training batch record would be"), e.getMessage());
+    }
+
+    @Test
+    void aCharVocabularyLargerThanAdmittedFailsTheRun() throws Exception {
+        Files.writeString(root.resolve("han.txt"), IntStream.range(0x4E00, 0x4E00 + 5000).mapToObj(Character::toString)
+                .collect(Collectors.joining()).repeat(3));
+        RunSpec spec = RunSpecs.parse("data: {source: file, path: han.txt, chunk_chars: 1000}\nmodel: {block_size: 16}\n");
+        DatasetException e = assertThrows(DatasetException.class, () -> builder().build("r", spec));
+        assertTrue(e.getMessage().contains("5000 distinct characters") && e.getMessage().contains("byte or gpt2"), e.getMessage());
     }
 }

@@ -99,6 +99,33 @@ class DataServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
     }
 
+    /**
+     * A restart of data-service forgets the trainer's progress. If it was the bottleneck, the trainer
+     * waits for the next batch and reports nothing: the new stream must still send enough for the
+     * trainer's next report (metrics_every steps), or both would wait for ever.
+     */
+    @Test
+    void aStreamStartedWithoutTheTrainersProgressSendsEnoughForItsNextReport() {
+        String runId = "data-test-starved";
+        RunSpec spec = RunSpecs.parse(SPEC + "seed: 7\n");
+        RunStarted started = RunStarted.of(runId, spec, "trainer-x", "cpu()", 0);
+        send(Topics.RUNS, started);
+        int lead = Math.max(config.leadBatches(), 22);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
+        int partition = book.entries().stream().filter(e -> e.runId().equals(runId)).findFirst().orElseThrow().partition();
+        // the trainer took all of them and waits; data-service restarts: its book is replayed, its progress is gone
+        book.setCaughtUp(false);
+        book.forgetPartitions(java.util.Set.of(partition));
+        progress.forget(runId);
+        sleepQuietly(500);
+        book.apply(started, partition);
+        book.setCaughtUp(true);
+        int metricsEvery = spec.training().metricsEvery();
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() >= lead + metricsEvery + 1);
+        sleepQuietly(1000);
+        assertEquals(lead + metricsEvery + 1, batches(runId).size(), "enough for one report, and no more");
+    }
+
     /** What the ledger does when a broker restart revokes and returns this replica's partitions. */
     @Test
     void aRunForgottenWithItsPartitionAndReplayedGetsItsStreamBack() {
@@ -129,7 +156,7 @@ class DataServiceTest {
         RunSpec spec = RunSpecs.parse(SPEC + "seed: 99\n");
         RunStarted started = RunStarted.of(runId, spec, "trainer-x", "cpu()", 0);
         DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
-                config.heldoutWindowsPerRecord(), 200);
+                config.heldoutWindowsPerRecord(), 200, config.maxRecordBytes());
         RunStream.Services services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress,
                 metrics, KafkaConnection.to(bootstrap), 10);
         progress.reported(runId, 0);
