@@ -1,6 +1,8 @@
 package org.overfitguard.evaluator;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
+import java.util.Optional;
 import java.time.Duration;
 
 /** Settings of evaluator-service, under the prefix {@code evaluator}. */
@@ -12,7 +14,14 @@ public interface EvaluatorConfig {
     /** auto, cpu or gpu. */
     String device();
 
+    /** Held-out rows per forward pass, at most: fewer when that many would not fit {@link #maxMemory()}. */
     int rowsPerForward();
+
+    /** Peak memory one evaluation may take; absent: 60% of the machine's (or container's) memory. */
+    Optional<MemorySize> maxMemory();
+
+    /** Checkpoints are read only under this directory, whatever path a CheckpointSaved names. */
+    String checkpointRoot();
 
     Duration heldoutTimeout();
 

@@ -12,6 +12,7 @@ import org.overfitguard.lm.checkpoint.CheckpointException;
 import org.overfitguard.lm.checkpoint.CheckpointStore;
 import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
 import org.overfitguard.lm.eval.HeldOutEvaluator;
+import org.overfitguard.lm.model.MemoryEstimate;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.eval.TextSampler;
 import org.overfitguard.text.tokenize.Tokenizer;
@@ -33,17 +34,29 @@ final class CheckpointEvaluator {
     private final Device device;
     private final HeldOutCache heldOut;
     private final int rowsPerForward;
+    private final long memoryBudget;
+    private final Path root;
     private final Duration heldOutTimeout;
 
-    CheckpointEvaluator(Device device, HeldOutCache heldOut, int rowsPerForward, Duration heldOutTimeout) {
+    /**
+     * @param rowsPerForward the most held-out rows per forward pass
+     * @param memoryBudget   peak bytes of one forward pass: fewer rows when a model's would not fit
+     * @param root           the checkpoint root: no path outside it is ever read
+     */
+    CheckpointEvaluator(Device device, HeldOutCache heldOut, int rowsPerForward, long memoryBudget, Path root, Duration heldOutTimeout) {
         this.device = device;
         this.heldOut = heldOut;
         this.rowsPerForward = rowsPerForward;
+        this.memoryBudget = memoryBudget;
+        this.root = root.toAbsolutePath().normalize();
         this.heldOutTimeout = heldOutTimeout;
     }
 
     Scored evaluate(CheckpointSaved c) throws CheckpointException {
-        Path dir = Path.of(c.path());
+        Path dir = Path.of(c.path()).toAbsolutePath().normalize();
+        if (!dir.startsWith(root)) {
+            throw new CheckpointException("checkpoint path " + c.path() + " is outside evaluator.checkpoint-root " + root);
+        }
         String manifest = CheckpointStore.verify(dir);
         if (!manifest.equals(c.manifestSha256())) {
             throw new CheckpointException("checkpoint " + dir + " has manifest SHA-256 " + manifest + ", CheckpointSaved announced "
@@ -56,7 +69,8 @@ final class CheckpointEvaluator {
             }
             RunSpec spec = loaded.meta().spec();
             List<TokenBatch> records = heldOut.get(c.runId(), loaded.meta().dataset().heldOutRecords(), heldOutTimeout);
-            HeldOutScore score = HeldOutEvaluator.evaluate(loaded.model(), records, spec.evaluation().maxTokens(), rowsPerForward);
+            int rows = MemoryEstimate.rowsWithin(loaded.model().config(), memoryBudget, rowsPerForward);
+            HeldOutScore score = HeldOutEvaluator.evaluate(loaded.model(), records, spec.evaluation().maxTokens(), rows);
             return new Scored(spec, score, sample(loaded, spec.evaluation()));
         }
     }

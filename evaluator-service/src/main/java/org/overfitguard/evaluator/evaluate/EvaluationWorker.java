@@ -6,7 +6,12 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import com.sun.management.OperatingSystemMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
 import org.jboss.logging.Logger;
@@ -25,6 +30,9 @@ import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.model.Devices;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
+import org.overfitguard.messaging.supervision.Loops;
+import org.overfitguard.messaging.supervision.SupervisedLoop;
+import org.overfitguard.lm.model.MemoryEstimate;
 
 /**
  * Evaluates checkpoints one at a time, in arrival order (a run's checkpoints arrive in step order):
@@ -49,28 +57,31 @@ public class EvaluationWorker {
     @Inject
     KafkaConnection kafka;
 
+    /** Longer than any single evaluation of an admitted model on its held-out set. */
+    static final Duration STALL = Duration.ofMinutes(10);
+
+    @Inject
+    Loops loops;
+
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
     private DeadLetters deadLetters;
-    private Thread thread;
-    private volatile boolean running = true;
+    private SupervisedLoop loop;
 
     void start(@Observes StartupEvent ignored) {
         Device device = Devices.select(config.device());
         deadLetters = new DeadLetters(kafka, "evaluator-service-heldout");
+        long budget = config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> (long) (0.6 * machineMemory()));
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
-                config.rowsPerForward(), config.heldoutTimeout());
-        thread = new Thread(this::loop, "evaluator-worker");
-        thread.setDaemon(true);
-        thread.start();
-        LOG.infof("evaluator %s evaluates on %s", config.instanceId(), device);
+                config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());
+        loop = loops.start(new SupervisedLoop("evaluator-worker", STALL, this::work));
+        LOG.infof("evaluator %s evaluates on %s, checkpoints under %s, at most %s per forward pass", config.instanceId(), device,
+                Path.of(config.checkpointRoot()).toAbsolutePath().normalize(), MemoryEstimate.human(budget));
     }
 
-    void stop(@Observes ShutdownEvent ignored) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(10_000);
+    void stop(@Observes ShutdownEvent ignored) {
+        if (loop != null) {
+            loop.close(Duration.ofSeconds(10));
             deadLetters.close();
         }
     }
@@ -79,40 +90,51 @@ public class EvaluationWorker {
         queue.add(checkpoint);
     }
 
-    private void loop() {
-        while (running) {
-            CheckpointSaved c;
-            try {
-                c = queue.take();
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (book.isEvaluated(c.runId(), c.step())) {
+    private void work(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
+        while (!heartbeat.closing()) {
+            heartbeat.beat();
+            CheckpointSaved c = queue.poll(1, TimeUnit.SECONDS);
+            if (c == null || book.isEvaluated(c.runId(), c.step())) {
                 continue; // a duplicate CheckpointSaved is evaluated once
             }
+            BookState current = BookState.of(book.current(c.runId()));
+            if (current == null) {
+                // queued before a rebalance or replay: the run comes back with its partition, and its
+                // unevaluated checkpoints are handed out again once the ledger has caught up
+                LOG.debugf("run %s: step %d not evaluated now: its state is being rebuilt", c.runId(), c.step());
+                continue;
+            }
             try {
-                evaluate(c);
+                evaluate(c, current);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "run %s: could not publish the evaluation of step %d; retrying later", c.runId(), c.step());
-                pauseAndRequeue(c);
+                Thread.sleep(5000);
+                queue.addFirst(c); // first again: a run's checkpoints stay in step order
             }
         }
     }
 
-    private void evaluate(CheckpointSaved c) {
+    /** The state an evaluation starts from and the epoch it was read in. */
+    private record BookState(StopState state, EvaluationCompleted last, long epoch) {
+        static BookState of(EvaluationBook.Current c) {
+            return c == null ? null : new BookState(c.state(), c.last(), c.epoch());
+        }
+    }
+
+    private void evaluate(CheckpointSaved c, BookState current) {
         long start = System.nanoTime();
         CheckpointEvaluator.Scored scored;
         try {
             scored = evaluator.evaluate(c);
         } catch (Exception e) {
             LOG.warnf("run %s: checkpoint of step %d not evaluated: %s", c.runId(), c.step(), e.getMessage());
-            publish(error(c, e.getMessage() == null ? e.toString() : e.getMessage(), seconds(start)));
+            publish(error(c, current, e.getMessage() == null ? e.toString() : e.getMessage(), seconds(start)), current);
             return;
         }
         RunSpec spec = scored.spec();
         EarlyStoppingSpec policySpec = spec.earlyStopping();
         EarlyStopping policy = new EarlyStopping(policySpec);
-        StopState before = book.state(c.runId());
+        StopState before = current.state();
         double monitored = monitored(policySpec.monitor(), scored.score());
         StopState after = policy.next(before, c.step(), monitored, c.path());
         HeldOutScore s = scored.score();
@@ -123,7 +145,9 @@ public class EvaluationWorker {
                 gap, s.tokens(), scored.sample(), seconds(start), name(policySpec.monitor()), monitored, after.bestValue(),
                 after.bestStep(), after.bestCheckpoint(), after.sinceImprovement(), policy.patienceLeft(after),
                 fired ? after.stopReason() : null);
-        publish(e);
+        if (!publish(e, current)) {
+            return;
+        }
         if (fired) {
             events.publish(new StopRequested(c.runId(), Event.newId(), Event.now(), after.stopReason(), name(policySpec.monitor()),
                     c.step(), after.bestStep(), after.bestValue(), after.bestCheckpoint(), explain(after, monitored, policySpec)));
@@ -133,16 +157,25 @@ public class EvaluationWorker {
         }
     }
 
-    private void publish(EvaluationCompleted e) {
+    /**
+     * Publishes unless the state it was computed from was lost meanwhile (then the checkpoint is
+     * evaluated again after the replay): an evaluation on the topic becomes the run's state.
+     */
+    private boolean publish(EvaluationCompleted e, BookState from) {
+        if (!book.stillCurrent(from.epoch())) {
+            LOG.infof("run %s: evaluation of step %d dropped: the state it started from was rebuilt meanwhile", e.runId(), e.step());
+            return false;
+        }
         events.publish(e);
         book.evaluationSeen(e, -1);
         metrics.evaluated(e);
+        return true;
     }
 
     /** An error evaluation carries the unchanged policy state, so the event-sourced state stays right. */
-    private EvaluationCompleted error(CheckpointSaved c, String reason, double seconds) {
-        StopState s = book.state(c.runId());
-        EvaluationCompleted last = book.last(c.runId());
+    private static EvaluationCompleted error(CheckpointSaved c, BookState current, String reason, double seconds) {
+        StopState s = current.state();
+        EvaluationCompleted last = current.last();
         return new EvaluationCompleted(c.runId(), Event.newId(), Event.now(), c.step(), c.path(), EvaluationStatus.ERROR, reason,
                 null, null, null, null, null, 0, null, seconds, last == null ? null : last.monitor(), null, s.bestValue(),
                 s.bestStep(), s.bestCheckpoint(), s.sinceImprovement(), last == null ? 0 : last.patienceLeft(), null);
@@ -180,12 +213,8 @@ public class EvaluationWorker {
         return (System.nanoTime() - start) / 1e9;
     }
 
-    private void pauseAndRequeue(CheckpointSaved c) {
-        try {
-            Thread.sleep(5000);
-            queue.addFirst(c); // first again: a run's checkpoints stay in step order
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+
+    private static long machineMemory() {
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
 }

@@ -31,6 +31,26 @@ public class EvaluationBook {
     private final Map<String, RunEvaluations> runs = new HashMap<>();
     private final List<CheckpointSaved> pending = new ArrayList<>();
     private boolean caughtUp;
+    /** Changes whenever folded state may have been lost (a revocation, a replay): state read before is stale. */
+    private long epoch;
+
+    /** The early-stopping state of a run as it stands, and when it was read. */
+    public record Current(StopState state, EvaluationCompleted last, long epoch) {
+    }
+
+    /**
+     * The run's state if it can be acted on now (caught up, the run's partition still ours), else
+     * null: a checkpoint queued before a rebalance must not be judged against a state that was reset.
+     */
+    public synchronized Current current(String runId) {
+        RunEvaluations r = runs.get(runId);
+        return caughtUp && r != null ? new Current(r.state, r.last, epoch) : null;
+    }
+
+    /** True while nothing was lost since {@code epoch}: an evaluation computed then may be published. */
+    public synchronized boolean stillCurrent(long epoch) {
+        return caughtUp && this.epoch == epoch;
+    }
 
     /** True when the checkpoint should be evaluated now; false when it waits for catch-up or is done. */
     public synchronized boolean checkpointSeen(CheckpointSaved c, int partition) {
@@ -45,9 +65,12 @@ public class EvaluationBook {
         return true;
     }
 
+    /** An evaluation read from the topic ({@code partition}), or made here (-1: the partition stays as it was). */
     public synchronized void evaluationSeen(EvaluationCompleted e, int partition) {
         RunEvaluations r = run(e.runId());
-        r.partition = partition;
+        if (partition >= 0) {
+            r.partition = partition;
+        }
         r.state = StopState.after(r.state, e);
         r.last = e;
         r.evaluated.add(e.step());
@@ -70,6 +93,7 @@ public class EvaluationBook {
     public synchronized List<CheckpointSaved> setCaughtUp(boolean value) {
         caughtUp = value;
         if (!value) {
+            epoch++;
             return List.of();
         }
         List<CheckpointSaved> due = pending.stream().filter(c -> !isEvaluated(c.runId(), c.step()))
@@ -80,6 +104,7 @@ public class EvaluationBook {
     }
 
     public synchronized void forgetPartitions(Set<Integer> partitions) {
+        epoch++;
         runs.values().removeIf(r -> partitions.contains(r.partition));
         pending.removeIf(c -> !runs.containsKey(c.runId()));
     }
