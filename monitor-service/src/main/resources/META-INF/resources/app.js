@@ -269,6 +269,24 @@ const OG = (() => {
     }
   }
 
+  // --- services: which are up (their consumer group has members), in every page's header ---------
+  // A service that died shows "down" within its session timeout (15 s), until it joins again.
+  async function services() {
+    const strip = document.getElementById('services');
+    if (!strip) return;
+    try {
+      const list = await getJSON('api/services');
+      strip.replaceChildren(...list.map(s => el('span', {
+        class: `service service-${s.up ? 'up' : 'down'}`, 'data-service': s.service,
+        title: `${s.service}: ${s.up ? `up, ${s.members} consumer(s)` : 'down'} since ${time(s.since)}`,
+      }, `${s.service.replace(/-service$/, '')} ${s.up ? 'up' : 'down'}`)));
+    } catch (e) {
+      console.warn('services failed', e);
+    }
+  }
+  services();
+  setInterval(services, 5000);
+
   const PALETTE = ['#dd6b20', '#2b6cb0', '#2f855a', '#6b46c1', '#c53030', '#319795', '#b7791f', '#d53f8c', '#4a5568', '#38a169'];
 
   return {num, finite, fixed, int, sci, time, el, svg, stateBadge, runLink, getJSON, live, lineChart, PALETTE};

@@ -1,6 +1,7 @@
 package org.overfitguard.monitor;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
 
@@ -17,8 +18,12 @@ public interface MonitorConfig {
     /** Step points and evaluation points kept per run; past this the oldest history is thinned. */
     int historyLimit();
 
-    /** Consumer groups whose lag is exported. */
+    /** Consumer groups whose lag is exported; each is also a service (the group is the application's name) shown up or down. */
     List<String> lagGroups();
+
+    /** Live dashboards (server-sent event streams) served at once; one more is a 503. */
+    @WithDefault("64")
+    int maxStreamClients();
 
     /** How often the consumer lag is measured. */
     Duration lagInterval();

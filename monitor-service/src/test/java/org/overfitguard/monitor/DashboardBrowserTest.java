@@ -78,7 +78,12 @@ class DashboardBrowserTest {
         assertEquals(1, count(runPage, "<path d=\"M[^\"]+\" class=\"train-line\""), "training curve");
         assertEquals(EVALUATIONS, count(runPage, "<li data-step=\"\\d+\">"), "one sample per evaluation");
 
+        // no trainer runs in this test: its consumer group has no members, so the header says it is down
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/services").then().statusCode(200)
+                .body("find { it.service == 'monitor-service' }.up", org.hamcrest.Matchers.equalTo(true)));
         String index = dumpDom("index.html");
+        assertTrue(index.contains("class=\"service service-down\" data-service=\"trainer-service\""), "the trainer shows down");
+        assertTrue(index.contains("class=\"service service-up\" data-service=\"monitor-service\""), "the monitor shows up");
         assertTrue(index.contains("<tr data-run-id=\"" + run.runId + "\">"), "the run is listed");
         assertTrue(index.contains("href=\"compare.html?sweep=sweep-b\""), "its sweep links to the comparison");
 

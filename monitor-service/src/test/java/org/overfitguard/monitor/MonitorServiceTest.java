@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -152,6 +153,45 @@ class MonitorServiceTest {
             assertEquals(Optional.of(runsBefore + 1), metric("overfit_dead_letters_total", fromRuns));
             assertEquals(Optional.of(batchesBefore + 1), metric("overfit_dead_letters_total", fromBatches));
         });
+    }
+
+    /** Valid JSON that breaks the contract used to reach the history and break /api/runs; now it is a dead letter. */
+    @Test
+    void incompleteAndMiskeyedEventsAreDeadLetteredAndTheApiKeepsWorking() throws Exception {
+        String incomplete = "incomplete-" + UUID.randomUUID().toString().substring(0, 8);
+        byte[] bytes = ("{\"type\":\"RunRequested\",\"run_id\":\"" + incomplete + "\"}").getBytes(StandardCharsets.UTF_8);
+        TopicIO.send(bootstrap, Topics.RUNS, incomplete, bytes);
+        SampleRun run = new SampleRun("miskeyed");
+        TopicIO.send(bootstrap, Topics.RUNS, "someone-else", org.overfitguard.contracts.json.Json.write(run.requested(null, null))
+                .getBytes(StandardCharsets.UTF_8));
+        List<ConsumerRecord<String, byte[]>> letters = await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap,
+                Topics.DEAD_LETTERS).stream().filter(r -> incomplete.equals(r.key()) || "someone-else".equals(r.key())).toList(),
+                l -> l.size() == 2);
+        assertTrue(letters.stream().anyMatch(r -> header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
+        assertTrue(letters.stream().anyMatch(r -> header(r, DeadLetterHeaders.REASON).contains("key must be the run id")));
+        assertTrue(letters.stream().anyMatch(r -> java.util.Arrays.equals(bytes, r.value())), "byte for byte");
+        given().when().get("/api/runs").then().statusCode(200);
+        given().when().get("/api/runs/" + incomplete).then().statusCode(404);
+    }
+
+    /** Anyone can write the dead-letter headers: the consumer and topic tags stay a known, small set. */
+    @Test
+    void deadLetterTagsStayBoundedWhateverTheHeadersSay() throws Exception {
+        Map<String, String> other = Map.of("topic", "other", "consumer", "other");
+        double before = metric("overfit_dead_letters_total", other).orElse(0.0);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
+                new StringSerializer(), new ByteArraySerializer())) {
+            for (int i = 0; i < 20; i++) {
+                ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topics.DEAD_LETTERS, "k", new byte[] {1});
+                r.headers().add(DeadLetterHeaders.TOPIC, ("hostile-topic-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+                r.headers().add(DeadLetterHeaders.CONSUMER, ("hostile-consumer-" + UUID.randomUUID()).getBytes(StandardCharsets.UTF_8));
+                producer.send(r).get(30, TimeUnit.SECONDS);
+            }
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertEquals(Optional.of(before + 20), metric("overfit_dead_letters_total", other)));
+        String scrape = given().when().get("/q/metrics").then().extract().asString();
+        assertTrue(!scrape.contains("hostile-"), "no header value became a tag");
     }
 
     @Test

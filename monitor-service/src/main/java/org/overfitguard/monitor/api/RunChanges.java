@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.overfitguard.monitor.history.RunHistory;
 
 /**
@@ -23,7 +24,30 @@ public class RunChanges {
     static final Duration COALESCE = Duration.ofMillis(500);
 
     private final BroadcastProcessor<RunChanged> processor = BroadcastProcessor.create();
+    private final AtomicInteger clients = new AtomicInteger();
     private boolean closed;
+
+    /** Takes a place for one more live dashboard, if fewer than {@code max} are open. */
+    public boolean tryOpen(int max) {
+        while (true) {
+            int n = clients.get();
+            if (n >= max) {
+                return false;
+            }
+            if (clients.compareAndSet(n, n + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a place back (the stream ended, or its client went away). */
+    public void closed() {
+        clients.decrementAndGet();
+    }
+
+    public int clients() {
+        return clients.get();
+    }
 
     /** Called by the consumers of every topic; serialized, as a processor's items must be. */
     public synchronized void changed(RunHistory run) {

@@ -15,7 +15,8 @@ import org.overfitguard.monitor.metrics.MonitorMetrics;
  * Counts the records every service parked on the dead-letter topic, by the topic they came from
  * and the consumer that refused them (header {@value DeadLetterHeaders#CONSUMER}: the plain-client
  * consumers set it; the SmallRye connector does not, so those count as consumer "unknown").
- * Only headers are read; the bytes stay as they were.
+ * Only headers are read; the bytes stay as they were. Anyone who can write to the topic sets these
+ * headers, so the tags are bounded: a topic or consumer we do not know is counted as "other".
  */
 @ApplicationScoped
 public class DeadLettersConsumer {
@@ -30,6 +31,9 @@ public class DeadLettersConsumer {
         String topic = header(record, DeadLetterHeaders.TOPIC);
         String consumer = header(record, DeadLetterHeaders.CONSUMER);
         metrics.deadLetter(topic, consumer);
+        if (record.value() == null) {
+            return;
+        }
         LOG.debugf("dead letter from %s (consumer %s): %s", topic, consumer, header(record, DeadLetterHeaders.REASON));
     }
 

@@ -1,6 +1,7 @@
 package org.overfitguard.monitor.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
@@ -19,23 +20,26 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
 import org.overfitguard.monitor.MonitorConfig;
 
 /**
- * Gauge overfit.consumer.lag{group, topic}: for each group of {@code monitor.lag-groups}, the sum
- * over the topic's partitions of (end offset - the group's committed offset), measured every
- * {@code monitor.lag-interval} with the Kafka Admin client (reads only).
- *
- * <p>Lag means "records not yet processed" only for groups that commit as they go (the SmallRye
- * channels of monitor-service commit every few seconds). trainer-service's run ledger commits only
- * when it has caught up after an assignment: its lag counts the events since then, and grows while
- * everything is fine. A group that never committed has no series.
+ * The groups of {@code monitor.lag-groups}, watched every {@code monitor.lag-interval} with the Kafka
+ * Admin client (reads only):
+ * <ul>
+ * <li>gauge overfit.consumer.lag{group, topic}: the sum over the topic's partitions of (end offset -
+ * the group's committed offset). Every consumer commits as it goes (the ledgers once caught up,
+ * then every second), so lag is records not yet processed. A group that never committed has no series.
+ * <li>gauge overfit.service.up{service}: 1 while the group has members, 0 when it has none (the
+ * service is down), also shown on the dashboard ({@link ServiceStates}).
+ * </ul>
  */
 @ApplicationScoped
 public class ConsumerLagProbe {
@@ -45,6 +49,7 @@ public class ConsumerLagProbe {
 
     private final MeterRegistry registry;
     private final MonitorConfig config;
+    private final ServiceStates services;
     private final Map<String, Object> kafka;
     private Admin admin;
     private MultiGauge lag;
@@ -53,10 +58,11 @@ public class ConsumerLagProbe {
 
     /** {@code kafka} holds every kafka.* setting (bootstrap servers, TLS, SASL), as the channels get them. */
     @Inject
-    public ConsumerLagProbe(MeterRegistry registry, MonitorConfig config,
+    public ConsumerLagProbe(MeterRegistry registry, MonitorConfig config, ServiceStates services,
                             @Identifier("default-kafka-broker") Map<String, Object> kafka) {
         this.registry = registry;
         this.config = config;
+        this.services = services;
         this.kafka = kafka;
     }
 
@@ -71,6 +77,10 @@ public class ConsumerLagProbe {
         settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) CALL_TIMEOUT.toMillis());
         admin = Admin.create(settings);
+        for (String service : config.lagGroups()) {
+            Gauge.builder("overfit.service.up", services, s -> s.up(service)).tag("service", service)
+                    .description("1 while the service's consumer group has members, 0 when it has none").register(registry);
+        }
         lag = MultiGauge.builder("overfit.consumer.lag")
                 .description("records on the topic after the group's committed offsets, summed over partitions")
                 .register(registry);
@@ -91,6 +101,7 @@ public class ConsumerLagProbe {
     }
 
     private void measureQuietly() {
+        measureMembers();
         try {
             lag.register(measure(), true);
             lastProblem = null;
@@ -101,6 +112,23 @@ public class ConsumerLagProbe {
             if (!problem.equals(lastProblem)) { // say it once, not every interval
                 LOG.warnf("cannot measure consumer lag (the last values stay): %s", problem);
                 lastProblem = problem;
+            }
+        }
+    }
+
+    /** Members per group; a group the broker does not know (never joined, or expired) has none. */
+    private void measureMembers() {
+        Map<String, KafkaFuture<ConsumerGroupDescription>> groups = admin.describeConsumerGroups(config.lagGroups()).describedGroups();
+        for (String group : config.lagGroups()) {
+            try {
+                services.measured(group, groups.get(group).get(CALL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).members().size());
+            } catch (ExecutionException e) {
+                services.measured(group, 0);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (TimeoutException e) {
+                return; // the broker is away: we do not know, the last states stay
             }
         }
     }

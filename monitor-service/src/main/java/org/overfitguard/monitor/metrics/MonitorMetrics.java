@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -71,9 +72,14 @@ public class MonitorMetrics {
     }
 
     /** Counts a record that reached the dead-letter topic, by the topic it came from and the consumer that refused it. */
+    /** The consumers that dead-letter: the four services' groups and their plain-client consumers. */
+    static final Set<String> CONSUMERS = Set.of("trainer-service", "data-service", "evaluator-service", "monitor-service",
+            "trainer-service-batches", "evaluator-service-heldout");
+
     public void deadLetter(String originTopic, String consumer) {
+        String c = consumer == null || consumer.isBlank() ? "unknown" : CONSUMERS.contains(consumer) ? consumer : "other";
         Counter.builder("overfit.dead.letters").description("records parked on the dead-letter topic")
-                .tags("topic", TopicLabel.of(originTopic), "consumer", consumer == null || consumer.isBlank() ? "unknown" : consumer)
+                .tags("topic", TopicLabel.bounded(originTopic), "consumer", c)
                 .register(registry).increment();
     }
 

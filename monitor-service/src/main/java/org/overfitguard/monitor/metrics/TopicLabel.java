@@ -20,4 +20,10 @@ public final class TopicLabel {
         }
         return topic;
     }
+
+    /** Like {@link #of}, for a topic name anyone could have written (a header): unknown names become "other". */
+    public static String bounded(String topic) {
+        String label = of(topic);
+        return Topics.STATIC.contains(label) || label.endsWith("*") || label.equals("unknown") ? label : "other";
+    }
 }
