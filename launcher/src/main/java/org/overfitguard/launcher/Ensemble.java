@@ -31,7 +31,8 @@ public final class Ensemble {
         String spec = options.spec() == null ? "" : Files.readString(options.spec());
         Layout layout = new Layout(Path.of("").toAbsolutePath());
         LocalEnsemble.Ports ports = options.freePorts() ? LocalEnsemble.Ports.free() : LocalEnsemble.Ports.defaults();
-        LocalEnsemble ensemble = new LocalEnsemble(layout, options.workdir(), ports, options.dataRoot());
+        LocalEnsemble ensemble = new LocalEnsemble(layout, options.workdir(), ports, options.dataRoot(),
+                line -> out.println("\n" + line)); // deaths and restarts, on a line of their own amid the progress
         AtomicBoolean closed = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
@@ -50,10 +51,13 @@ public final class Ensemble {
         out.printf("ready in %.0f s: kafka %s | trainer %s | data %s | evaluator %s | monitor %s%n", (System.nanoTime() - t0) / 1e9,
                 ensemble.bootstrapServers(), ensemble.url("trainer-service", ""), ensemble.url("data-service", ""),
                 ensemble.url("evaluator-service", ""), ensemble.url("monitor-service", ""));
+        out.println("writes to trainer-service need this ensemble's token (also in " + ensemble.workdir().resolve("token") + "):");
+        out.println("  curl -H \"Authorization: Bearer $(cat " + ensemble.workdir().resolve("token") + ")\" -H 'Content-Type: application/yaml' "
+                + "--data-binary @my-run.yaml " + ensemble.url("trainer-service", "/runs"));
 
         boolean ok;
         try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-            RunSubmitter submitter = new RunSubmitter(ensemble.url("trainer-service", "/"));
+            RunSubmitter submitter = ensemble.submitter();
             boolean terminal = System.console() != null;
             if (options.sweep() != null) {
                 ok = Sweeps.runAndReport(submitter, watcher, options, ensemble, out, terminal);

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -64,9 +66,19 @@ public final class EventWatcher implements AutoCloseable {
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             while (running) {
-                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                ConsumerRecords<String, byte[]> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(200));
+                } catch (KafkaException e) { // the broker went away (a chaos test kills it): poll again
+                    if (e instanceof WakeupException) {
+                        throw e;
+                    }
+                    Thread.sleep(500);
+                    continue;
+                }
+                for (ConsumerRecord<String, byte[]> r : records) {
                     try {
-                        Event e = deserializer.deserialize(r.topic(), r.value());
+                        Event e = deserializer.deserialize(r.topic(), r.key(), r.value());
                         if (e != null) {
                             track(e.runId()).apply(e);
                         }

@@ -15,14 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.overfitguard.contracts.Topics;
 
 /**
  * The whole system on one machine: the embedded Kafka broker and the four service jars, each its
- * own process, with logs under {@code <workdir>/logs}. Components can be killed and restarted one by
- * one, which is what the end-to-end fault tests do.
+ * own process, with logs under {@code <workdir>/logs}. Every process is supervised as Kubernetes
+ * would ({@link ProcessSupervisor}): one that dies, or stops being live, is started again. The
+ * services listen on 127.0.0.1 only, and trainer-service takes writes only with the token of
+ * {@link LocalAccess}. Components can also be killed and restarted one by one on purpose, which is
+ * what the end-to-end fault tests do.
  */
 public final class LocalEnsemble implements AutoCloseable {
 
@@ -57,24 +61,39 @@ public final class LocalEnsemble implements AutoCloseable {
     private final Path dataRoot;
     private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final LocalAccess access = LocalAccess.create();
+    private final ProcessSupervisor supervisor;
     private ManagedProcess broker;
 
-    public LocalEnsemble(Layout layout, Path workdir, Ports ports, Path dataRoot) {
+    /** {@code say}: where the supervisor reports deaths and restarts (the terminal). */
+    public LocalEnsemble(Layout layout, Path workdir, Ports ports, Path dataRoot, Consumer<String> say) {
         this.layout = layout;
         this.workdir = workdir.toAbsolutePath();
         this.ports = ports;
         this.dataRoot = dataRoot.toAbsolutePath();
+        this.supervisor = new ProcessSupervisor(say);
+    }
+
+    public LocalEnsemble(Layout layout, Path workdir, Ports ports, Path dataRoot) {
+        this(layout, workdir, ports, dataRoot, line -> System.out.println("[supervisor] " + line));
     }
 
     /** Starts the broker, then the four services together, and waits until all are ready. */
     public void start() throws IOException {
+        start(Layout.SERVICES);
+    }
+
+    /** Starts the broker and only {@code only} of the services (a test of one service's API, say). */
+    public void start(List<String> only) throws IOException {
         layout.requireBuilt();
+        access.writeTo(workdir.resolve("token"));
         startBroker();
-        for (String s : Layout.SERVICES) {
+        for (String s : only) {
             services.put(s, new ManagedProcess(s, serviceCommand(s), Map.of(), workdir.resolve("logs").resolve(s + ".log")));
+            supervisor.watch(s, services.get(s), () -> startService(s), url(s, "/q/health/live"));
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();
-        for (String s : Layout.SERVICES) {
+        for (String s : only) {
             ready.add(CompletableFuture.runAsync(() -> {
                 try {
                     startService(s);
@@ -96,9 +115,11 @@ public final class LocalEnsemble implements AutoCloseable {
                     layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()), "--data-dir", workdir.resolve("kafka").toString()),
                     Map.of(),
                     workdir.resolve("logs").resolve("kafka.log"));
+            supervisor.watch("kafka", broker, this::startBroker, null);
         }
         broker.startAndAwaitLine(line -> line.startsWith("bootstrap.servers="), READY_TIMEOUT);
         createStaticTopics();
+        supervisor.release("kafka");
     }
 
     /** The static topics, with their partition count, as the k8s KafkaTopics declare them. */
@@ -117,21 +138,58 @@ public final class LocalEnsemble implements AutoCloseable {
 
     /** Stops the broker cleanly (its data directory stays), for the broker-restart test. */
     public void stopBroker() {
+        supervisor.hold("kafka");
         broker.stop(STOP_GRACE);
     }
 
+    /** Starts a service (again) and waits until it is ready; it is supervised from then on. */
     public void startService(String service) throws IOException {
         services.get(service).start();
         awaitReady(service);
+        supervisor.release(service);
     }
 
-    /** SIGKILL: the service dies mid-step, mid-write, wherever it is. */
+    /** SIGKILL, on purpose: the service dies mid-step, mid-write, wherever it is, and stays down until {@link #startService}. */
     public void kill(String service) throws InterruptedException {
+        supervisor.hold(service);
         services.get(service).kill();
     }
 
+    /**
+     * SIGKILL as a crash: the supervisor sees it die and starts it again, as Kubernetes would.
+     * {@code component} is a service or "kafka" (the broker).
+     */
+    public void crash(String component) throws InterruptedException {
+        (component.equals("kafka") ? broker : services.get(component)).kill();
+    }
+
     public void stopService(String service) {
+        supervisor.hold(service);
         services.get(service).stop(STOP_GRACE);
+    }
+
+    /** True while a component is being restarted (or was given up). */
+    public boolean degraded() {
+        return supervisor.degraded();
+    }
+
+    /** Deaths and restarts so far (the chaos figures). */
+    public List<ProcessSupervisor.Incident> incidents() {
+        return supervisor.incidents();
+    }
+
+    /** The bearer token of a submitter (what ./ensemble itself uses, written to {@code <workdir>/token}). */
+    public String token() {
+        return access.token();
+    }
+
+    public LocalAccess access() {
+        return access;
+    }
+
+    /** A client for trainer-service's REST API with the local token. */
+    public RunSubmitter submitter() {
+        return new RunSubmitter(url("trainer-service", "/"), access.token());
     }
 
     public String bootstrapServers() {
@@ -157,6 +215,7 @@ public final class LocalEnsemble implements AutoCloseable {
     private List<String> serviceCommand(String service) {
         List<String> c = new ArrayList<>(List.of(Layout.java().toString(),
                 service.equals("trainer-service") || service.equals("evaluator-service") ? "-Xmx2g" : "-Xmx768m",
+                "-Dquarkus.http.host=127.0.0.1", // nobody else on the network can reach them
                 "-Dquarkus.http.port=" + ports.of(service),
                 "-Dkafka.bootstrap.servers=" + bootstrapServers(),
                 "-Dai.djl.offline=true"));
@@ -164,9 +223,11 @@ public final class LocalEnsemble implements AutoCloseable {
             case "trainer-service" -> {
                 c.add("-Dtrainer.checkpoint-root=" + checkpointRoot());
                 c.add("-Dtrainer.instance-id=trainer-0");
+                c.addAll(access.trainerProperties());
             }
             case "evaluator-service" -> {
                 c.add("-Devaluator.instance-id=evaluator-0");
+                c.add("-Devaluator.checkpoint-root=" + checkpointRoot());
                 c.add("-Dai.djl.pytorch.num_threads=1"); // leave the cores to the trainer
             }
             case "data-service" -> {
@@ -208,6 +269,7 @@ public final class LocalEnsemble implements AutoCloseable {
     /** Stops every service (in parallel), then the broker. */
     @Override
     public void close() {
+        supervisor.close();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (ManagedProcess p : services.values()) {
             stops.add(CompletableFuture.runAsync(() -> p.stop(STOP_GRACE)));

@@ -108,6 +108,21 @@ public final class ManagedProcess {
         return process != null && process.isAlive();
     }
 
+    /** Whether it was ever started. */
+    public synchronized boolean started() {
+        return process != null;
+    }
+
+    /** The exit code of the last life (128 + signal when a signal ended it: 137 for SIGKILL), or null while alive. */
+    public synchronized Integer exitCode() {
+        return process == null || process.isAlive() ? null : process.exitValue();
+    }
+
+    /** The process id of the current life, or -1. */
+    public synchronized long pid() {
+        return process == null ? -1 : process.pid();
+    }
+
     public String name() {
         return name;
     }

@@ -17,9 +17,12 @@ public final class RunSubmitter {
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final URI trainer;
+    private final String token;
 
-    public RunSubmitter(URI trainerBase) {
+    /** {@code token}: the bearer token of a caller with the submitter role. */
+    public RunSubmitter(URI trainerBase, String token) {
         this.trainer = trainerBase;
+        this.token = token;
     }
 
     /** Submits one run; returns its id. */
@@ -40,6 +43,7 @@ public final class RunSubmitter {
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(trainer.resolve(path))
                     .header("Content-Type", "application/yaml")
+                    .header("Authorization", "Bearer " + token)
                     .POST(HttpRequest.BodyPublishers.ofString(yaml, StandardCharsets.UTF_8)).build(),
                     HttpResponse.BodyHandlers.ofString());
             JsonNode body = Json.mapper().readTree(r.body());

@@ -62,7 +62,7 @@ class EndToEndTest {
                 Files.createDirectories(workdir.resolve("data")));
         ensemble.start();
         watcher = new EventWatcher(ensemble.bootstrapServers());
-        submitter = new RunSubmitter(ensemble.url("trainer-service", "/"));
+        submitter = ensemble.submitter();
         overfit = resource("e2e/overfit.yaml");
         regularized = resource("e2e/regularized.yaml");
     }

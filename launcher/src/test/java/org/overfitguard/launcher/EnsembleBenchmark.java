@@ -32,7 +32,7 @@ public final class EnsembleBenchmark {
                 Files.createDirectories(workdir.resolve("data")))) {
             ensemble.start();
             try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-                String runId = new RunSubmitter(ensemble.url("trainer-service", "/")).submit(spec);
+                String runId = ensemble.submitter().submit(spec);
                 RunTracker run = watcher.track(runId);
                 if (!run.awaitFinished(Duration.ofMinutes(20).toMillis()) || run.completed() == null) {
                     throw new IllegalStateException("the run did not complete: " + run.failed());

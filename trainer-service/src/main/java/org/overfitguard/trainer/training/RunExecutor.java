@@ -8,8 +8,12 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.events.CheckpointSaved;
@@ -70,6 +74,8 @@ public class RunExecutor {
     private Device device;
     private DeadLetters deadLetters;
     private volatile boolean shuttingDown;
+    /** Attempts of this process that ended by letting go of the run, by run and start step: not counted as failures. */
+    private final Map<String, Integer> cleanAbandons = new ConcurrentHashMap<>();
 
     private enum Outcome { MAX_STEPS, STOP, CANCEL, ABANDON }
 
@@ -104,7 +110,8 @@ public class RunExecutor {
         boolean handedOver = false;
         try {
             long startStep = resumed == null ? 0 : resumed.meta().step();
-            int attempts = run.attemptsFrom(startStep);
+            // attempts that ended here by letting go (a rebalance took the run's partition) were no failures
+            int attempts = run.attemptsFrom(startStep) - cleanAbandons.getOrDefault(runId + "@" + startStep, 0);
             if (attempts >= config.maxAttempts()) {
                 fail(runId, "started " + attempts + " times from step " + startStep + " without getting further (the trainer "
                         + "crashed, was killed or ran out of memory each time); trainer.max-attempts is " + config.maxAttempts());
@@ -136,7 +143,9 @@ public class RunExecutor {
                     republishIfUnevaluated(ready.get(), resumed);
                 }
                 handedOver = true;
-                train(run, spec, ready.get().dataset(), resumed, heartbeat);
+                if (train(run, spec, ready.get().dataset(), resumed, heartbeat) == Outcome.ABANDON && !shuttingDown) {
+                    cleanAbandons.merge(runId + "@" + startStep, 1, Integer::sum);
+                }
             } catch (RuntimeException | IOException | CheckpointException e) {
                 LOG.errorf(e, "run %s failed", runId);
                 fail(runId, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -175,17 +184,17 @@ public class RunExecutor {
     }
 
     /** Trains from {@code resumed} (or a fresh model); the session, and with it the model's native memory, is closed at the end. */
-    private void train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed, SupervisedLoop.Heartbeat heartbeat)
+    private Outcome train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed, SupervisedLoop.Heartbeat heartbeat)
             throws InterruptedException, IOException, CheckpointException {
         String runId = run.runId();
         try (TrainingSession session = resumed != null
                 ? new TrainingSession(resumed.model(), resumed.optimizer(), spec, resumed.meta().step())
                 : TrainingSession.fresh(GptModel.create(GptConfig.of(spec, dataset.vocabSize()), device, spec.seed()), spec)) {
-            train(runId, spec, dataset, session, resumed == null ? 0 : resumed.meta().nextBatchOffset(), heartbeat);
+            return train(runId, spec, dataset, session, resumed == null ? 0 : resumed.meta().nextBatchOffset(), heartbeat);
         }
     }
 
-    private void train(String runId, RunSpec spec, DatasetPrepared dataset, TrainingSession session, long fromOffset,
+    private Outcome train(String runId, RunSpec spec, DatasetPrepared dataset, TrainingSession session, long fromOffset,
                        SupervisedLoop.Heartbeat heartbeat) throws InterruptedException, IOException, CheckpointException {
         LOG.infof("run %s: %,d parameters, %d of %d decay; training from step %d (batch offset %d)", runId,
                 session.model().parameterCount(), session.optimizer().decayCount(session.model().parameters()),
@@ -194,6 +203,7 @@ public class RunExecutor {
         StepWindow window = new StepWindow();
         StepWindow checkpointWindow = new StepWindow();
         long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
+        List<CompletableFuture<Void>> reports = new ArrayList<>();
         Outcome outcome = Outcome.MAX_STEPS;
         try (BatchStream batches = new BatchStream(kafka, runId, fromOffset, deadLetters,
                 "trainer-batches-" + config.instanceId())) {
@@ -218,19 +228,22 @@ public class RunExecutor {
                 metrics.step(runId, r, window.tokensPerSecond());
                 live.stepped(runId, r, window.tokensPerSecond());
                 if (r.step() % spec.training().metricsEvery() == 0) {
-                    events.report(window.metrics(runId, tokensSeen));
+                    reports.add(events.report(window.metrics(runId, tokensSeen)));
                     window.reset();
                 }
                 if (r.step() % spec.training().checkpointEvery() == 0) {
+                    events.awaitReports(reports); // the steps up to a checkpoint are never reported again: none may be lost
                     lastCheckpoint = checkpoint(runId, spec, session, dataset, batches.nextOffset(), checkpointWindow.meanCrossEntropy());
                     checkpointWindow.reset();
                 }
             }
+            events.awaitReports(reports);
             if (outcome == Outcome.MAX_STEPS && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
                 lastCheckpoint = checkpoint(runId, spec, session, dataset, batches.nextOffset(),
                         checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy());
             }
             finish(runId, spec, session, dataset, outcome, lastCheckpoint, batches.nextOffset());
+            return outcome;
         }
     }
 

@@ -6,6 +6,11 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.overfitguard.contracts.events.Event;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.overfitguard.messaging.EventSender;
 
 /** The trainer's one outgoing channel: every event it publishes, each on its own topic. */
@@ -26,8 +31,26 @@ public class TrainerEvents {
         sender.sendAndAwait(event);
     }
 
-    /** For progress reports: fire and forget (a lost StepMetrics costs a chart point, nothing more). */
-    public void report(Event event) {
-        sender.send(event);
+    /**
+     * For progress reports: not waited for at each step. The run waits for the reports of an interval
+     * before it announces the interval's checkpoint ({@link #awaitReports}), so a crash loses none: the
+     * steps after the checkpoint are trained, and reported, again.
+     */
+    public CompletableFuture<Void> report(Event event) {
+        return sender.send(event);
+    }
+
+    /** Waits until the broker has every report in {@code pending}, then forgets them. */
+    public void awaitReports(List<CompletableFuture<Void>> pending) {
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(EventSender.DELIVERY_TIMEOUT.toSeconds() + 15,
+                    TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for step reports", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("step reports were not delivered: " + e.getMessage(), e);
+        }
+        pending.clear();
     }
 }
