@@ -10,6 +10,7 @@ public record FieldError(String field, String value, String allowed) {
     static final int MAX_VALUE_CHARS = 80;
 
     public FieldError {
+        field = shorten(field, 2 * MAX_VALUE_CHARS); // an unknown field's name is the sender's too
         value = shorten(value, MAX_VALUE_CHARS);
     }
 
