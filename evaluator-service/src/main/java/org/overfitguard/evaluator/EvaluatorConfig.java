@@ -17,7 +17,7 @@ public interface EvaluatorConfig {
     /** Held-out rows per forward pass, at most: fewer when that many would not fit {@link #maxMemory()}. */
     int rowsPerForward();
 
-    /** Peak memory one evaluation may take; absent: 60% of the machine's (or container's) memory. */
+    /** Peak memory one evaluation may take; absent: 80% of the machine's (or container's) memory beside the Java heap. */
     Optional<MemorySize> maxMemory();
 
     /** Checkpoints are read only under this directory, whatever path a CheckpointSaved names. */

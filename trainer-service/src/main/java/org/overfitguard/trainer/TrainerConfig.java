@@ -52,7 +52,7 @@ public interface TrainerConfig {
 
         int maxBatchTokens();
 
-        /** Peak memory one training step may take; absent: 60% of the machine's (or container's) memory. */
+        /** Peak memory one training step may take; absent: 80% of the machine's (or container's) memory beside the Java heap. */
         Optional<MemorySize> maxMemory();
 
         /** The largest record the brokers take (the producers' max.request.size, the brokers' message.max.bytes). */

@@ -71,7 +71,7 @@ public class EvaluationWorker {
     void start(@Observes StartupEvent ignored) {
         Device device = Devices.select(config.device());
         deadLetters = new DeadLetters(kafka, "evaluator-service-heldout");
-        long budget = config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> (long) (0.6 * machineMemory()));
+        long budget = config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> nativeMemory());
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());
         loop = loops.start(new SupervisedLoop("evaluator-worker", STALL, this::work));
@@ -213,6 +213,11 @@ public class EvaluationWorker {
         return (System.nanoTime() - start) / 1e9;
     }
 
+
+    /** 80% of what the machine (or the container's limit) leaves beside the Java heap, where libtorch allocates. */
+    private static long nativeMemory() {
+        return (long) (0.8 * Math.max(0, machineMemory() - Runtime.getRuntime().maxMemory()));
+    }
 
     private static long machineMemory() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();

@@ -44,9 +44,9 @@ public class SpecLimits {
         return checked.spec();
     }
 
-    /** Peak training memory a run may take here. */
+    /** Peak training memory a run may take here (trainer.limits.max-memory, or 80% of the memory beside the heap). */
     public long memoryBudget() {
-        return config.limits().maxMemory().map(m -> m.asLongValue()).orElseGet(() -> (long) (0.6 * machineMemory()));
+        return config.limits().maxMemory().map(m -> m.asLongValue()).orElseGet(() -> nativeMemory());
     }
 
     /** With {@code whole} false (the spec has errors of its own) only the limits that need no consistent model. */
@@ -110,6 +110,14 @@ public class SpecLimits {
     }
 
     /** The machine's memory, or the container's limit when there is one (the JVM reads cgroups). */
+    /**
+     * The default budget: 80% of what the machine (or the container's limit: the JVM reads cgroups)
+     * leaves beside the Java heap, where libtorch allocates its tensors.
+     */
+    static long nativeMemory() {
+        return (long) (0.8 * Math.max(0, machineMemory() - Runtime.getRuntime().maxMemory()));
+    }
+
     static long machineMemory() {
         return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
     }
