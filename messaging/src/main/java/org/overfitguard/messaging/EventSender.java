@@ -39,7 +39,7 @@ public final class EventSender {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + event.type(), e);
         } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("could not send " + event.type() + " of run " + event.runId() + ": " + e.getMessage(), e);
+            throw new EventNotSentException("could not send " + event.type() + " of run " + event.runId() + ": " + e.getMessage(), e);
         }
     }
 

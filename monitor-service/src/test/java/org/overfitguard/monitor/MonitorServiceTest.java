@@ -219,6 +219,34 @@ class MonitorServiceTest {
         response.get().body().close();
     }
 
+    /** Each live dashboard holds a connection: past monitor.max-stream-clients (3 in tests) one more is a 503. */
+    @Test
+    void liveStreamsAreBoundedAndAPlaceFreesWhenOneCloses() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/api/stream"))
+                .header("Accept", "text/event-stream").build();
+        List<HttpResponse<Stream<String>>> open = new java.util.ArrayList<>();
+        HttpResponse<Stream<String>> refused = null;
+        for (int i = 0; i <= 3 && refused == null; i++) {
+            HttpResponse<Stream<String>> r = client.send(request, HttpResponse.BodyHandlers.ofLines());
+            if (r.statusCode() == 503) {
+                refused = r;
+            } else {
+                assertEquals(200, r.statusCode());
+                open.add(r);
+            }
+        }
+        assertTrue(refused != null, "a fourth stream is refused");
+        assertTrue(refused.headers().firstValue("Retry-After").isPresent());
+        refused.body().close();
+        open.forEach(r -> r.body().close());
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            HttpResponse<Stream<String>> r = client.send(request, HttpResponse.BodyHandlers.ofLines());
+            r.body().close();
+            return r.statusCode() == 200;
+        });
+    }
+
     private static Optional<Double> metric(String name, Map<String, String> labels) {
         return PrometheusText.value(metricsText(), name, labels);
     }

@@ -38,6 +38,7 @@ import org.overfitguard.lm.model.Seeds;
 import org.overfitguard.lm.train.StepResult;
 import org.overfitguard.lm.train.TrainingSession;
 import org.overfitguard.messaging.DeadLetters;
+import org.overfitguard.messaging.EventNotSentException;
 import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.messaging.supervision.SupervisedLoop;
 import org.overfitguard.trainer.TrainerConfig;
@@ -146,6 +147,10 @@ public class RunExecutor {
                 if (train(run, spec, ready.get().dataset(), resumed, heartbeat) == Outcome.ABANDON && !shuttingDown) {
                     cleanAbandons.merge(runId + "@" + startStep, 1, Integer::sum);
                 }
+            } catch (EventNotSentException e) {
+                // the brokers are away: not the run's fault; it resumes from its checkpoint when they are back
+                LOG.warnf("run %s: %s; taken again in a moment", runId, e.getMessage());
+                throw e;
             } catch (RuntimeException | IOException | CheckpointException e) {
                 LOG.errorf(e, "run %s failed", runId);
                 fail(runId, e.getMessage() == null ? e.toString() : e.getMessage());
@@ -363,7 +368,8 @@ public class RunExecutor {
             events.publish(RunFailed.of(runId, TrainerEvents.SERVICE, reason));
             book.markFinishedHere(runId);
         } catch (RuntimeException e) {
-            LOG.errorf(e, "run %s: could not publish RunFailed (%s); it will be retried on restart", runId, reason);
+            LOG.errorf(e, "run %s: could not publish RunFailed (%s); taken again in a moment", runId, reason);
+            throw e; // the scheduler hands the run back, and this is decided again
         }
     }
 }
