@@ -16,7 +16,7 @@ import org.overfitguard.contracts.events.StopRequested;
  */
 public final class Topics {
 
-    /** RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed; key runId. */
+    /** RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased; key runId. */
     public static final String RUNS = "runs";
     /** StepMetrics; key runId. */
     public static final String TRAIN_METRICS = "train-metrics";
@@ -59,7 +59,7 @@ public final class Topics {
         if (event instanceof StopRequested || event instanceof CancelRequested) {
             return CONTROL;
         }
-        return RUNS; // RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed
+        return RUNS; // RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased
     }
 
     public static String batches(String runId) {

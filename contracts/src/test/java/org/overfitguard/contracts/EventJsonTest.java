@@ -73,6 +73,6 @@ class EventJsonTest {
         for (Event e : SampleEvents.all()) {
             assertEquals(e.getClass().getSimpleName(), e.type());
         }
-        assertEquals(10, Arrays.stream(Event.class.getPermittedSubclasses()).count());
+        assertEquals(11, Arrays.stream(Event.class.getPermittedSubclasses()).count());
     }
 }

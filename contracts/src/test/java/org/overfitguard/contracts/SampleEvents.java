@@ -11,6 +11,7 @@ import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
@@ -41,7 +42,8 @@ final class SampleEvents {
                         "/ckpt/r1/step-000050", 1, 2, StopReason.PATIENCE_EXHAUSTED),
                 new StopRequested("r1", "e9", T, StopReason.DIVERGENCE, "heldout_loss", 300, 200L, 1.5,
                         "/ckpt/r1/step-000200", "held-out loss 9.1 is worse than divergence_threshold 5.0"),
-                new CancelRequested("r1", "e10", T, "user request"));
+                new CancelRequested("r1", "e10", T, "user request"),
+                new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked"));
     }
 
     private SampleEvents() {

@@ -26,10 +26,12 @@ class TopicsTest {
 
     @Test
     void eachEventTypeHasItsTopic() {
-        java.util.Map<String, String> expected = java.util.Map.of("RunRequested", "runs", "RunStarted", "runs",
-                "DatasetPrepared", "runs", "RunCompleted", "runs", "RunFailed", "runs", "StepMetrics", "train-metrics",
-                "CheckpointSaved", "checkpoints", "EvaluationCompleted", "evaluations", "StopRequested", "control",
-                "CancelRequested", "control");
+        java.util.Map<String, String> expected = java.util.Map.ofEntries(java.util.Map.entry("RunRequested", "runs"),
+                java.util.Map.entry("RunStarted", "runs"), java.util.Map.entry("DatasetPrepared", "runs"),
+                java.util.Map.entry("RunCompleted", "runs"), java.util.Map.entry("RunFailed", "runs"),
+                java.util.Map.entry("RunReleased", "runs"), java.util.Map.entry("StepMetrics", "train-metrics"),
+                java.util.Map.entry("CheckpointSaved", "checkpoints"), java.util.Map.entry("EvaluationCompleted", "evaluations"),
+                java.util.Map.entry("StopRequested", "control"), java.util.Map.entry("CancelRequested", "control"));
         for (var e : SampleEvents.all()) {
             assertEquals(expected.get(e.type()), Topics.forEvent(e), e.type());
         }

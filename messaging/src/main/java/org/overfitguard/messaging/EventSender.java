@@ -33,8 +33,13 @@ public final class EventSender {
 
     /** Sends and waits for the broker's acknowledgement. */
     public void sendAndAwait(Event event) {
+        sendAndAwait(event, ACK_TIMEOUT);
+    }
+
+    /** Sends and waits at most {@code timeout} for the acknowledgement. */
+    public void sendAndAwait(Event event, Duration timeout) {
         try {
-            send(event).get(ACK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            send(event).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while sending " + event.type(), e);

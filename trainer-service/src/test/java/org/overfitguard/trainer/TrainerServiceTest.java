@@ -29,6 +29,7 @@ import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -159,6 +160,25 @@ class TrainerServiceTest {
         RunFailed failed = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunFailed.class), e -> e != null);
         assertTrue(failed.reason().contains("started 3 times from step 0"), failed.reason());
         given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("failed"));
+    }
+
+    /** Starts that ended in a RunReleased (a rebalance, a shutdown) are no failures: the run is taken again. */
+    @Test
+    void releasedAttemptsDoNotCount() {
+        String runId = "run-released-" + Long.toHexString(System.nanoTime());
+        RunSpec spec = RunSpecs.parse(TINY);
+        for (int i = 0; i < 3; i++) {
+            TopicIO.send(bootstrap, Topics.RUNS, runId,
+                    Json.write(RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0)).getBytes(StandardCharsets.UTF_8));
+            TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunReleased.of(runId, "trainer-gone", 3, "partition revoked"))
+                    .getBytes(StandardCharsets.UTF_8));
+        }
+        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunRequested.of(runId, spec, null, null)).getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(120)).until(() -> all(Topics.RUNS, runId, RunStarted.class).stream()
+                .anyMatch(s -> s.trainerId().equals("trainer-test")));
+        assertEquals(null, first(Topics.RUNS, runId, RunFailed.class), "not failed");
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
     }
 
     @Test

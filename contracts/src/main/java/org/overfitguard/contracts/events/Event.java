@@ -17,13 +17,14 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = DatasetPrepared.class, name = "DatasetPrepared"),
         @JsonSubTypes.Type(value = RunCompleted.class, name = "RunCompleted"),
         @JsonSubTypes.Type(value = RunFailed.class, name = "RunFailed"),
+        @JsonSubTypes.Type(value = RunReleased.class, name = "RunReleased"),
         @JsonSubTypes.Type(value = StepMetrics.class, name = "StepMetrics"),
         @JsonSubTypes.Type(value = CheckpointSaved.class, name = "CheckpointSaved"),
         @JsonSubTypes.Type(value = EvaluationCompleted.class, name = "EvaluationCompleted"),
         @JsonSubTypes.Type(value = StopRequested.class, name = "StopRequested"),
         @JsonSubTypes.Type(value = CancelRequested.class, name = "CancelRequested"),
 })
-public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, StepMetrics,
+public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased, StepMetrics,
         CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested {
 
     String runId();

@@ -59,6 +59,10 @@ public final class EventContract {
             c.optionalAtLeast("best_step", e.bestStep(), 0);
             c.optionalName("final_model_path", e.finalModelPath());
             c.optionalName("final_checkpoint", e.finalCheckpoint());
+        } else if (event instanceof RunReleased e) {
+            c.name("trainer_id", e.trainerId());
+            c.atLeast("at_step", e.atStep(), 0);
+            c.text("reason", e.reason());
         } else if (event instanceof RunFailed e) {
             c.name("service", e.service());
             c.text("reason", e.reason());

@@ -2,16 +2,16 @@ package org.overfitguard.monitor.api;
 
 import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
-import java.util.Map;
-import org.overfitguard.monitor.MonitorConfig;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.overfitguard.monitor.MonitorConfig;
 
 /** Server-sent events for live dashboards: one JSON message per changed run; at most monitor.max-stream-clients at once. */
 @Path("/api/stream")

@@ -117,6 +117,15 @@ public class RunBook implements EventLedger.Listener {
         notifyAll();
     }
 
+    /**
+     * True when the run is no longer this replica's: the ledger has caught up and the run is not in
+     * the book (its partition went to another member). Right after a revocation the run is missing
+     * until the replay brings it back: that is not gone.
+     */
+    public synchronized boolean gone(String runId) {
+        return caughtUp && !runs.containsKey(runId);
+    }
+
     /** Blocks until {@code condition} holds for the run (or the book), or the timeout passes. */
     public synchronized Optional<RunRecord> await(String runId, Predicate<RunRecord> condition, Duration timeout)
             throws InterruptedException {

@@ -10,6 +10,7 @@ import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StopRequested;
@@ -37,8 +38,10 @@ public final class RunRecord {
     boolean finishedHere;
     /** this replica's worker (or its cancel sweeper) has taken it */
     boolean taken;
-    /** RunStarted events in a row that resumed from the same step as the latest: attempts that got nowhere */
+    /** RunStarted events in a row that resumed from the same step as the latest */
     int startsFromSameStep;
+    /** RunReleased events since those starts: attempts that let the run go cleanly, not attempts that died */
+    int releasesFromSameStep;
 
     RunRecord(String runId) {
         this.runId = runId;
@@ -49,8 +52,12 @@ public final class RunRecord {
             requested = e;
             order = e.timestamp().toEpochMilli();
         } else if (event instanceof RunStarted e) {
-            startsFromSameStep = started != null && started.resumedFromStep() == e.resumedFromStep() ? startsFromSameStep + 1 : 1;
+            boolean sameStep = started != null && started.resumedFromStep() == e.resumedFromStep();
+            startsFromSameStep = sameStep ? startsFromSameStep + 1 : 1;
+            releasesFromSameStep = sameStep ? releasesFromSameStep : 0;
             started = e;
+        } else if (event instanceof RunReleased) {
+            releasesFromSameStep = Math.min(startsFromSameStep, releasesFromSameStep + 1);
         } else if (event instanceof DatasetPrepared e) {
             dataset = e;
         } else if (event instanceof RunCompleted e) {
@@ -101,6 +108,7 @@ public final class RunRecord {
         c.finishedHere = finishedHere;
         c.taken = taken;
         c.startsFromSameStep = startsFromSameStep;
+        c.releasesFromSameStep = releasesFromSameStep;
         return c;
     }
 
@@ -145,11 +153,11 @@ public final class RunRecord {
     }
 
     /**
-     * How many attempts already started from {@code step} and did not get past it (no newer checkpoint):
+     * How many attempts started from {@code step} and died there (no newer checkpoint, no RunReleased):
      * a trainer killed, out of memory or failing on this run each time.
      */
     public int attemptsFrom(long step) {
-        return started != null && started.resumedFromStep() == step ? startsFromSameStep : 0;
+        return started != null && started.resumedFromStep() == step ? startsFromSameStep - releasesFromSameStep : 0;
     }
 
     /** The newest evaluated step, or -1. */

@@ -8,11 +8,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.batch.TokenBatch;
@@ -23,6 +22,7 @@ import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StopRequested;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -75,10 +75,11 @@ public class RunExecutor {
     private Device device;
     private DeadLetters deadLetters;
     private volatile boolean shuttingDown;
-    /** Attempts of this process that ended by letting go of the run, by run and start step: not counted as failures. */
-    private final Map<String, Integer> cleanAbandons = new ConcurrentHashMap<>();
 
     private enum Outcome { MAX_STEPS, STOP, CANCEL, ABANDON }
+
+    /** A release is said within a shutdown's grace, or not at all. */
+    static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(5);
 
     void start(@Observes StartupEvent ignored) {
         store = new CheckpointStore(Path.of(config.checkpointRoot()));
@@ -111,8 +112,7 @@ public class RunExecutor {
         boolean handedOver = false;
         try {
             long startStep = resumed == null ? 0 : resumed.meta().step();
-            // attempts that ended here by letting go (a rebalance took the run's partition) were no failures
-            int attempts = run.attemptsFrom(startStep) - cleanAbandons.getOrDefault(runId + "@" + startStep, 0);
+            int attempts = run.attemptsFrom(startStep);
             if (attempts >= config.maxAttempts()) {
                 fail(runId, "started " + attempts + " times from step " + startStep + " without getting further (the trainer "
                         + "crashed, was killed or ran out of memory each time); trainer.max-attempts is " + config.maxAttempts());
@@ -121,9 +121,10 @@ public class RunExecutor {
             events.publish(RunStarted.of(runId, spec, config.instanceId(), device.toString(), startStep));
             live.started(runId, startStep, device.toString());
             try {
-                Optional<RunRecord> ready = book.await(runId, r -> r.dataset() != null || r.failed() != null
-                        || r.cancel() != null || r.stop() != null || shuttingDown, config.datasetTimeout());
-                if (shuttingDown) {
+                Optional<RunRecord> ready = awaitOrGone(runId, r -> r.dataset() != null || r.failed() != null
+                        || r.cancel() != null || r.stop() != null, config.datasetTimeout());
+                if (shuttingDown || book.gone(runId)) {
+                    release(runId, startStep); // another member (or this one, after a restart) takes it from here
                     return;
                 }
                 if (ready.isEmpty()) {
@@ -144,9 +145,7 @@ public class RunExecutor {
                     republishIfUnevaluated(ready.get(), resumed);
                 }
                 handedOver = true;
-                if (train(run, spec, ready.get().dataset(), resumed, heartbeat) == Outcome.ABANDON && !shuttingDown) {
-                    cleanAbandons.merge(runId + "@" + startStep, 1, Integer::sum);
-                }
+                train(run, spec, ready.get().dataset(), resumed, heartbeat);
             } catch (EventNotSentException e) {
                 // the brokers are away: not the run's fault; it resumes from its checkpoint when they are back
                 LOG.warnf("run %s: %s; taken again in a moment", runId, e.getMessage());
@@ -163,6 +162,19 @@ public class RunExecutor {
                 resumed.close();
             }
         }
+    }
+
+    /** Waits for {@code condition}, but returns early on shutdown or when the run went to another member. */
+    private Optional<RunRecord> awaitOrGone(String runId, java.util.function.Predicate<RunRecord> condition, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<RunRecord> r = book.await(runId, condition, Duration.ofSeconds(1));
+            if (r.isPresent() || shuttingDown || book.gone(runId)) {
+                return r;
+            }
+        }
+        return Optional.empty();
     }
 
     private LoadedCheckpoint newestCheckpoint(String runId) {
@@ -189,17 +201,17 @@ public class RunExecutor {
     }
 
     /** Trains from {@code resumed} (or a fresh model); the session, and with it the model's native memory, is closed at the end. */
-    private Outcome train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed, SupervisedLoop.Heartbeat heartbeat)
+    private void train(RunRecord run, RunSpec spec, DatasetPrepared dataset, LoadedCheckpoint resumed, SupervisedLoop.Heartbeat heartbeat)
             throws InterruptedException, IOException, CheckpointException {
         String runId = run.runId();
         try (TrainingSession session = resumed != null
                 ? new TrainingSession(resumed.model(), resumed.optimizer(), spec, resumed.meta().step())
                 : TrainingSession.fresh(GptModel.create(GptConfig.of(spec, dataset.vocabSize()), device, spec.seed()), spec)) {
-            return train(runId, spec, dataset, session, resumed == null ? 0 : resumed.meta().nextBatchOffset(), heartbeat);
+            train(runId, spec, dataset, session, resumed == null ? 0 : resumed.meta().nextBatchOffset(), heartbeat);
         }
     }
 
-    private Outcome train(String runId, RunSpec spec, DatasetPrepared dataset, TrainingSession session, long fromOffset,
+    private void train(String runId, RunSpec spec, DatasetPrepared dataset, TrainingSession session, long fromOffset,
                        SupervisedLoop.Heartbeat heartbeat) throws InterruptedException, IOException, CheckpointException {
         LOG.infof("run %s: %,d parameters, %d of %d decay; training from step %d (batch offset %d)", runId,
                 session.model().parameterCount(), session.optimizer().decayCount(session.model().parameters()),
@@ -248,7 +260,6 @@ public class RunExecutor {
                         checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy());
             }
             finish(runId, spec, session, dataset, outcome, lastCheckpoint, batches.nextOffset());
-            return outcome;
         }
     }
 
@@ -297,13 +308,18 @@ public class RunExecutor {
                         Checkpoint lastCheckpoint, long nextOffset) throws InterruptedException, IOException, CheckpointException {
         boolean restoreBest = spec.earlyStopping().restoreBest();
         switch (outcome) {
-            case ABANDON -> LOG.infof("run %s: abandoned at step %d, resumes from its checkpoint", runId, session.step());
+            case ABANDON -> release(runId, session.step());
             case CANCEL -> {
                 EvaluationCompleted last = book.snapshot(runId).map(RunRecord::lastEvaluation).orElse(null);
                 complete(runId, CompletionReason.CANCELLED, session.step(), last == null ? null : last.bestStep(), null, null);
             }
             case STOP -> {
-                StopRequested stop = book.snapshot(runId).orElseThrow().stop();
+                Optional<RunRecord> current = book.snapshot(runId);
+                if (current.isEmpty()) { // its partition went away since the stop was read
+                    release(runId, session.step());
+                    return;
+                }
+                StopRequested stop = current.get().stop();
                 Path chosen = restoreBest && stop.bestStep() != null ? ownCheckpoint(runId, stop.bestStep(), stop.bestCheckpoint())
                         : latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
                 complete(runId, CompletionReason.of(stop.reason()), session.step(), restoreBest ? stop.bestStep() : session.step(),
@@ -311,9 +327,14 @@ public class RunExecutor {
             }
             case MAX_STEPS -> {
                 long last = spec.training().maxSteps();
-                Optional<RunRecord> evaluated = book.await(runId, r -> r.stop() != null
+                Optional<RunRecord> evaluated = awaitOrGone(runId, r -> r.stop() != null
                         || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last), config.finalEvaluationTimeout());
-                RunRecord r = evaluated.orElseGet(() -> book.snapshot(runId).orElseThrow());
+                Optional<RunRecord> current = evaluated.or(() -> book.snapshot(runId));
+                if (current.isEmpty() || (evaluated.isEmpty() && shuttingDown)) {
+                    release(runId, session.step()); // finished on resume: the last checkpoint is the newest
+                    return;
+                }
+                RunRecord r = current.get();
                 if (r.stop() != null) {
                     finish(runId, spec, session, dataset, Outcome.STOP, lastCheckpoint, nextOffset);
                     return;
@@ -361,6 +382,21 @@ public class RunExecutor {
         book.markFinishedHere(runId);
         LOG.infof("run %s: completed (%s) after %d steps; final model %s (step %s, held-out loss %s)", runId,
                 why == null ? reason : why, steps, finalModel, bestStep, bestLoss);
+    }
+
+    /**
+     * Lets the run go without failing it (shutdown, or its partition went elsewhere): RunReleased, so
+     * that the next start from the same checkpoint is not counted as an attempt that died. Best
+     * effort: when it cannot be sent, that start counts.
+     */
+    private void release(String runId, long step) {
+        String why = shuttingDown ? "shutdown" : "partition revoked";
+        LOG.infof("run %s: let go at step %d (%s); it resumes from its checkpoint", runId, step, why);
+        try {
+            events.publish(RunReleased.of(runId, config.instanceId(), step, why), RELEASE_TIMEOUT);
+        } catch (RuntimeException e) {
+            LOG.warnf("run %s: could not announce the release: %s", runId, e.getMessage());
+        }
     }
 
     private void fail(String runId, String reason) {

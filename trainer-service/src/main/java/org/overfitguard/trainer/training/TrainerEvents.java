@@ -6,6 +6,7 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 import org.overfitguard.contracts.events.Event;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -29,6 +30,11 @@ public class TrainerEvents {
     /** For state changes others act on: returns once the broker has it. */
     public void publish(Event event) {
         sender.sendAndAwait(event);
+    }
+
+    /** The same, waiting at most {@code timeout} (then throws; the event may still arrive). */
+    public void publish(Event event, Duration timeout) {
+        sender.sendAndAwait(event, timeout);
     }
 
     /**
