@@ -52,6 +52,8 @@ public final class LocalEnsemble implements AutoCloseable {
         }
     }
 
+    /** glibc's mmap threshold pinned, as lm's MemoryEstimate.ALLOCATOR_ENVIRONMENT assumes: steady native peaks. */
+    static final Map<String, String> ALLOCATOR = Map.of("MALLOC_MMAP_THRESHOLD_", "131072");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -89,7 +91,7 @@ public final class LocalEnsemble implements AutoCloseable {
         access.writeTo(workdir.resolve("token"));
         startBroker();
         for (String s : only) {
-            services.put(s, new ManagedProcess(s, serviceCommand(s), Map.of(), workdir.resolve("logs").resolve(s + ".log")));
+            services.put(s, new ManagedProcess(s, serviceCommand(s), ALLOCATOR, workdir.resolve("logs").resolve(s + ".log")));
             supervisor.watch(s, services.get(s), () -> startService(s), url(s, "/q/health/live"));
         }
         List<CompletableFuture<Void>> ready = new ArrayList<>();

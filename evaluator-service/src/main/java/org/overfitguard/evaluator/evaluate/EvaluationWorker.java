@@ -71,7 +71,9 @@ public class EvaluationWorker {
     void start(@Observes StartupEvent ignored) {
         Device device = Devices.select(config.device());
         deadLetters = new DeadLetters(kafka, "evaluator-service-heldout");
-        long budget = config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> nativeMemory());
+        long budget = (long) (config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> nativeMemory())
+                / MemoryEstimate.allocatorFactor(System.getenv()));
+        MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());
         loop = loops.start(new SupervisedLoop("evaluator-worker", STALL, this::work));

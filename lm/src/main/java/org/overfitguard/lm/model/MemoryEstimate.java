@@ -1,5 +1,8 @@
 package org.overfitguard.lm.model;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Peak native memory of training and evaluating a GPT, estimated from its shape before any of it
  * exists, so a service can refuse a run it could not hold instead of dying mid-run (and again at
@@ -8,10 +11,10 @@ package org.overfitguard.lm.model;
  *
  * <p>What lives at the peak of a training step: every forward output of the step (DJL keeps them
  * in the step's scope until it closes, and autograd needs most of them), per token and layer about
- * 26 C floats (LayerNorms, q k v, contiguous copies, projections, the 4C MLP and its GELU) and
- * 6 H T for attention (scores, scaled, masked, softmax; 2 more with attention dropout); per token
- * 5 V for logits, log-probabilities and their gradients (one more with label smoothing); and
- * 14 P for weights, gradients, AdamW's two moments and the update's temporaries. Evaluation keeps
+ * 20 C floats (LayerNorms, q k v, projections, the 4C MLP and its GELU; 2 more with residual
+ * dropout) and 6 H T for attention (scores, scaled, masked, softmax; 2 more with attention
+ * dropout); per token 3 V for logits, log-probabilities and their gradient (one more with label
+ * smoothing); and 14 P for weights, gradients, AdamW's two moments and the update's temporaries. Evaluation keeps
  * one forward's outputs without gradients: 26 C and 4.5 H T per token and layer, 2.5 V per token,
  * and the weights. A 10% margin covers the allocator. The coefficients were measured with
  * MemoryProbe (lm tests), which MemoryEstimateTest keeps honest: measured <= estimate <= 1.6 x measured.
@@ -20,15 +23,42 @@ public final class MemoryEstimate {
 
     static final double MARGIN = 1.10;
 
+    /**
+     * The environment the estimate assumes for a process running DJL (the launcher and the images
+     * set it): glibc's mmap threshold fixed at 128 KiB. Left dynamic, glibc raises it after the
+     * first large free, so activation-sized blocks come from the heap instead, where freed ones stay
+     * resident and fragment; the same four steps then peaked 1.2 to 1.7 times as high as with it
+     * fixed, differently in each run. Fixed, the peak repeats within 1% (MemoryProbe, 12 runs).
+     */
+    public static final Map<String, String> ALLOCATOR_ENVIRONMENT = Map.of("MALLOC_MMAP_THRESHOLD_", "131072");
+
+    /** The worst peak seen without {@link #ALLOCATOR_ENVIRONMENT} over the estimate (1.54), rounded up. */
+    static final double UNPINNED_ALLOCATOR_FACTOR = 1.6;
+
+    /** What to multiply an estimate by in a process with environment {@code env}: 1, or 1.6 when the allocator is not pinned. */
+    public static double allocatorFactor(Map<String, String> env) {
+        return allocatorPinned(env) ? 1.0 : UNPINNED_ALLOCATOR_FACTOR;
+    }
+
+    /** Said once at startup by a service that admits by these estimates, when its allocator is not pinned. */
+    public static Optional<String> allocatorWarning(Map<String, String> env) {
+        return allocatorPinned(env) ? Optional.empty() : Optional.of("MALLOC_MMAP_THRESHOLD_ is not 131072: native memory peaks vary up to "
+                + "1.5 x between runs, so memory estimates are taken " + UNPINNED_ALLOCATOR_FACTOR + " x larger (the launcher and the images set it)");
+    }
+
+    private static boolean allocatorPinned(Map<String, String> env) {
+        return ALLOCATOR_ENVIRONMENT.entrySet().stream().allMatch(e -> e.getValue().equals(env.get(e.getKey())));
+    }
+
     private MemoryEstimate() {
     }
 
     /** Peak bytes of one training step with {@code rows} sequences of the block size. */
     public static long trainingBytes(GptConfig c, int rows, boolean labelSmoothing) {
         double tokens = (double) rows * c.blockSize();
-        double perLayer = (26 + (c.residualDropout() > 0 ? 2 : 0)) * (double) c.width()
+        double perLayer = (20 + (c.residualDropout() > 0 ? 2 : 0)) * (double) c.width()
                 + (6 + (c.attentionDropout() > 0 ? 2 : 0)) * (double) c.heads() * c.blockSize();
-        double perToken = c.layers() * perLayer + (5 + (labelSmoothing ? 1 : 0)) * (double) c.vocabSize() + 4.0 * c.width();
+        double perToken = c.layers() * perLayer + (3 + (labelSmoothing ? 1 : 0)) * (double) c.vocabSize() + 4.0 * c.width();
         double floats = 14.0 * c.expectedParameterCount() + tokens * perToken;
         return bytes(floats);
     }

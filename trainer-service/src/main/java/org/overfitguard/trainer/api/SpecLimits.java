@@ -75,7 +75,8 @@ public class SpecLimits {
             errors.add(new FieldError("model", "about " + parameters + " parameters",
                     "at most " + l.maxParameters() + " parameters on this trainer (trainer.limits.max-parameters)"));
         }
-        long memory = MemoryEstimate.trainingBytes(model, spec.training().batchSize(), spec.regularization().labelSmoothing() > 0);
+        long memory = (long) (MemoryEstimate.trainingBytes(model, spec.training().batchSize(), spec.regularization().labelSmoothing() > 0)
+                * MemoryEstimate.allocatorFactor(System.getenv()));
         if (memory > memoryBudget()) {
             errors.add(new FieldError("training.batch_size", batchSize, "small enough for the estimated peak training memory, "
                     + MemoryEstimate.human(memory) + withVocabulary + ", to fit this trainer's " + MemoryEstimate.human(memoryBudget())

@@ -34,6 +34,7 @@ import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
 import org.overfitguard.lm.model.Devices;
 import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.GptModel;
+import org.overfitguard.lm.model.MemoryEstimate;
 import org.overfitguard.lm.model.Seeds;
 import org.overfitguard.lm.train.StepResult;
 import org.overfitguard.lm.train.TrainingSession;
@@ -86,6 +87,7 @@ public class RunExecutor {
         device = Devices.select(config.device());
         deadLetters = new DeadLetters(kafka, "trainer-service-batches");
         LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
+        MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
     }
 
     void stop(@Observes ShutdownEvent ignored) {
