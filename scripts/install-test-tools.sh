@@ -3,6 +3,7 @@
 #   chromium  - the real headless browser of the dashboard test
 #   promtool  - checks and unit-tests the Prometheus alert rules (Debian package prometheus)
 #   kubectl   - renders the Kustomize overlays (Debian package kubernetes-client)
+#   python3-torch, python3-numpy - the export test loads exported weights into nanoGPT's model.py
 #   @asyncapi/parser - validates docs/asyncapi.yaml (npm, pinned in tools/asyncapi/package-lock.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+/usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} from Debian"
   sudo_cmd=""

@@ -35,6 +35,9 @@ public interface TrainerConfig {
 
     Limits limits();
 
+    /** Exports and generation (ModelLibrary, Generator). */
+    Models models();
+
     Auth auth();
 
     /** Who may write (the role is read by RunResource.SUBMITTER). */
@@ -42,6 +45,21 @@ public interface TrainerConfig {
         /** The role a bearer token must carry to submit, sweep or cancel. */
         @WithDefault("submitter")
         String submitRole();
+    }
+
+    /** What export and generation requests may take. */
+    interface Models {
+        /** Models loaded at once for exports and generation (each on the CPU, beside the training). */
+        @WithDefault("2")
+        int concurrent();
+
+        /** Tokens one generate request may ask for. */
+        @WithDefault("2000")
+        int maxTokens();
+
+        /** Characters of a prompt. */
+        @WithDefault("8192")
+        int maxPromptChars();
     }
 
     /** What a single run request may ask for, so one request cannot exhaust the machine. */

@@ -27,6 +27,8 @@ import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunReleased;
@@ -204,15 +206,78 @@ class TrainerServiceTest {
                 .then().statusCode(400).body("fields[0].field", equalTo("grid"));
     }
 
+    @Test
+    void aFinishedRunsModelIsExportedWithItsCardAndGeneratesTheSameTextForTheSameSeed() throws Exception {
+        String runId = submit("application/yaml", TINY).then().statusCode(202).extract().path("run_id");
+        given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate")
+                .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("no final model yet"));
+        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        List<String> vocabulary = new java.util.ArrayList<>(List.of("<unk>", "<mask>"));
+        "abcdefghij kl.".chars().forEach(c -> vocabulary.add(String.valueOf((char) c)));
+        playDataService(runId, 40, 23, new DatasetPrepared(runId, Event.newId(), Event.now(), "char", 16, vocabulary, 0, 1, 1,
+                1000, 800, 200, 1, 10, null, null));
+        CheckpointSaved best = await().atMost(Duration.ofSeconds(120))
+                .until(() -> all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 2).get(0);
+        TopicIO.send(bootstrap, Topics.EVALUATIONS, runId, Json.write(new EvaluationCompleted(runId, Event.newId(), Event.now(), 5,
+                best.path(), EvaluationStatus.OK, null, 2.25, Math.exp(2.25), 0.31, 2.0, 0.25, 200, "abc", 0.1, "heldout_loss", 2.25, 2.25,
+                5L, best.path(), 0, 3, null)).getBytes(StandardCharsets.UTF_8));
+        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(new StopRequested(runId, Event.newId(), Event.now(),
+                StopReason.PATIENCE_EXHAUSTED, "heldout_loss", 10, 5L, 2.25, best.path(), "test")).getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+
+        given().when().post("/runs/" + runId + "/export").then().statusCode(401);
+        io.restassured.path.json.JsonPath export = given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export")
+                .then().statusCode(200).body("model", equalTo("final")).extract().jsonPath();
+        assertEquals(List.of("config.json", "model.safetensors", "tokenizer_config.json", "vocab.json", "README.md"),
+                export.getList("files.name"));
+        String card = given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/markdown")).extract().asString();
+        assertTrue(card.contains("Fired at step 10: patience_exhausted; best step 5") && card.contains("| held-out loss | 2.25 nats/token")
+                && card.contains("| perplexity | 9.488 |") && card.contains("| generalization gap (held-out - training) | 0.25 |")
+                && card.contains("| device | cpu() |") && card.contains(export.getString("files[1].sha256")), card);
+        byte[] weights = given().when().get("/runs/" + runId + "/export/final/model.safetensors").then().statusCode(200)
+                .extract().asByteArray();
+        assertEquals(export.getLong("files[1].bytes"), weights.length);
+        assertEquals(export.getList("files.sha256"), given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export")
+                .then().statusCode(200).extract().jsonPath().getList("files.sha256"), "a second export finds the first");
+        given().when().get("/runs/" + runId + "/export").then().statusCode(200).body("model", hasItems("final"));
+        given().when().get("/runs/" + runId + "/export/final/..%2F..%2Fmeta.json").then().statusCode(404);
+        given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export?step=abc").then().statusCode(400)
+                .body("fields[0].field", equalTo("step"));
+        given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export?step=7").then().statusCode(404)
+                .body("error", org.hamcrest.Matchers.containsString("no checkpoint at step 7"));
+
+        String body = "{\"prompt\": \"abc\", \"max_tokens\": 40, \"temperature\": 1.0, \"top_k\": 8, \"seed\": 3}";
+        var first = given().auth().oauth2(SUBMITTER).contentType("application/json").body(body).when().post("/runs/" + runId + "/generate")
+                .then().statusCode(200).extract();
+        String text = first.asString();
+        assertEquals(40, text.codePointCount(0, text.length()), text);
+        assertEquals(text, given().auth().oauth2(SUBMITTER).contentType("application/json").body(body).when()
+                .post("/runs/" + runId + "/generate").then().statusCode(200).extract().asString(), "same seed, same text");
+        assertTrue(!text.equals(given().auth().oauth2(SUBMITTER).contentType("application/json").body(body.replace("\"seed\": 3", "\"seed\": 4"))
+                .when().post("/runs/" + runId + "/generate").then().statusCode(200).extract().asString()), "another seed, other text");
+        given().auth().oauth2(SUBMITTER).contentType("application/json")
+                .body("{\"max_tokens\": 0, \"temperature\": -1, \"top_k\": 1.5, \"bogus\": 1}").when().post("/runs/" + runId + "/generate")
+                .then().statusCode(400).body("fields.field", hasItems("max_tokens", "temperature", "top_k", "bogus"));
+        given().auth().oauth2(SUBMITTER).contentType("application/json").body("[1] x").when().post("/runs/" + runId + "/generate")
+                .then().statusCode(400).body("fields[0].field", equalTo("(body)"));
+        given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/run-nope/generate")
+                .then().statusCode(404);
+        given().contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate").then().statusCode(401);
+    }
+
     private static io.restassured.response.Response submit(String contentType, String body) {
         return given().auth().oauth2(SUBMITTER).contentType(contentType).body(body.getBytes(StandardCharsets.UTF_8)).when().post("/runs");
     }
 
     /** What data-service would do: DatasetPrepared, then batches 0..n-1 on a one-partition topic, a poison record among them. */
     private void playDataService(String runId, int batches, long seed) {
+        playDataService(runId, batches, seed, new DatasetPrepared(runId, Event.newId(), Event.now(), "byte", 16, List.of(), -1, 15, 1,
+                1000, 800, 200, 1, 10, null, null));
+    }
+
+    private void playDataService(String runId, int batches, long seed, DatasetPrepared dataset) {
         TopicIO.create(bootstrap, Topics.batches(runId), 1);
-        DatasetPrepared dataset = new DatasetPrepared(runId, Event.newId(), Event.now(), "byte", 16, List.of(), -1, 15, 1,
-                1000, 800, 200, 1, 10, null, null);
         TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(dataset).getBytes(StandardCharsets.UTF_8));
         Random random = new Random(seed);
         for (int k = 0; k < batches; k++) {

@@ -1,5 +1,6 @@
 package org.overfitguard.trainer.ledger;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
 import org.overfitguard.contracts.events.CancelRequested;
@@ -14,6 +15,7 @@ import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.lm.export.ModelCard;
 
 /**
  * Everything the ledger has seen of one run, folded from its events. Guarded by the owning
@@ -34,6 +36,10 @@ public final class RunRecord {
     EvaluationCompleted lastEvaluation;
     /** held-out loss by evaluated step, to report the loss of the best step whatever the monitor */
     final Map<Long, Double> heldOutLossByStep = new TreeMap<>();
+    /** what each evaluated step scored, for the model card of an export (a few numbers per evaluation) */
+    final Map<Long, ModelCard.Scores> scoresByStep = new TreeMap<>();
+    /** when the first attempt started, for the training time on the model card */
+    Instant firstStarted;
     /** this replica already finished it (its own RunCompleted may not have come back yet) */
     boolean finishedHere;
     /** this replica's worker (or its cancel sweeper) has taken it */
@@ -56,6 +62,7 @@ public final class RunRecord {
             startsFromSameStep = sameStep ? startsFromSameStep + 1 : 1;
             releasesFromSameStep = sameStep ? releasesFromSameStep : 0;
             started = e;
+            firstStarted = firstStarted == null ? e.timestamp() : firstStarted;
         } else if (event instanceof RunReleased) {
             releasesFromSameStep = Math.min(startsFromSameStep, releasesFromSameStep + 1);
         } else if (event instanceof DatasetPrepared e) {
@@ -74,6 +81,9 @@ public final class RunRecord {
             lastEvaluation = e;
             if (e.status() == EvaluationStatus.OK && e.heldOutLoss() != null) {
                 heldOutLossByStep.put(e.step(), e.heldOutLoss());
+                if (e.perplexity() != null && e.accuracy() != null) {
+                    scoresByStep.put(e.step(), ModelCard.Scores.of(e, false)); // samples stay in the topic
+                }
             }
         }
     }
@@ -105,6 +115,8 @@ public final class RunRecord {
         c.cancel = cancel;
         c.lastEvaluation = lastEvaluation;
         c.heldOutLossByStep.putAll(heldOutLossByStep);
+        c.scoresByStep.putAll(scoresByStep);
+        c.firstStarted = firstStarted;
         c.finishedHere = finishedHere;
         c.taken = taken;
         c.startsFromSameStep = startsFromSameStep;
@@ -163,6 +175,17 @@ public final class RunRecord {
     /** The newest evaluated step, or -1. */
     public long lastEvaluatedStep() {
         return heldOutLossByStep.isEmpty() ? -1 : ((TreeMap<Long, Double>) heldOutLossByStep).lastKey();
+    }
+
+    /** What the evaluator measured at {@code step}, or null if it was not scored. */
+    public ModelCard.Scores scoresAt(long step) {
+        EvaluationCompleted last = lastEvaluation;
+        return last != null && last.step() == step && last.status() == EvaluationStatus.OK && last.heldOutLoss() != null
+                && last.perplexity() != null && last.accuracy() != null ? ModelCard.Scores.of(last, true) : scoresByStep.get(step);
+    }
+
+    public Instant firstStarted() {
+        return firstStarted;
     }
 
     public Double heldOutLossAt(Long step) {
