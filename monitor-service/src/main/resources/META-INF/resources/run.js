@@ -108,6 +108,27 @@ function renderSamples(run) {
     : [el('li', {class: 'muted'}, 'no samples yet: each evaluation writes one')]));
 }
 
+let links = null;
+
+async function renderModel(run) {
+  const box = document.getElementById('model');
+  if (!run.completion || !run.completion.final_model_path) {
+    box.replaceChildren(el('p', {class: 'muted'}, 'the final model is exported when the run has completed'));
+    return;
+  }
+  links = links || await getJSON('api/links');
+  const base = `${links.trainer}/runs/${encodeURIComponent(run.run_id)}/export/final/`;
+  const file = (name, label) => el('li', {}, el('a', {href: base + name, download: name === 'README.md' ? null : name}, label || name));
+  box.replaceChildren(
+    el('p', {}, 'Final model from step ', String(run.completion.best_step ?? '–'),
+      ' in the Hugging Face layout (GPT-2 names, safetensors), written by trainer-service on first download:'),
+    el('ul', {class: 'files'},
+      file('README.md', 'model card (README.md)'), file('model.safetensors'), file('config.json'),
+      file('vocab.json'), file('tokenizer_config.json')),
+    el('p', {class: 'muted'}, 'or from the terminal: ', el('code', {}, `./ensemble export --run ${run.run_id} --out DIR`),
+      ' · text: ', el('code', {}, `./ensemble generate --run ${run.run_id} --prompt "the "`)));
+}
+
 function renderDetails(run) {
   document.getElementById('spec').textContent = run.spec ? JSON.stringify(run.spec, null, 2) : 'not seen yet';
   document.getElementById('dataset').textContent = run.dataset ? JSON.stringify(run.dataset, null, 2) : 'not prepared yet';
@@ -135,6 +156,7 @@ async function refresh() {
   renderSmallCharts(run);
   renderSamples(run);
   renderDetails(run);
+  await renderModel(run);
 }
 
 live(refresh, change => change.run_id === runId);

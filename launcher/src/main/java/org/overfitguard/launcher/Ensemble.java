@@ -19,6 +19,10 @@ public final class Ensemble {
     }
 
     public static void main(String[] args) throws Exception {
+        if (ModelCommands.handles(args)) {
+            System.exit(new ModelCommands(System.out, System.err).run(args));
+            return;
+        }
         Options options;
         try {
             options = Options.parse(args);

@@ -232,6 +232,7 @@ public final class LocalEnsemble implements AutoCloseable {
                 c.add("-Devaluator.checkpoint-root=" + checkpointRoot());
                 c.add("-Dai.djl.pytorch.num_threads=1"); // leave the cores to the trainer
             }
+            case "monitor-service" -> c.add("-Dmonitor.trainer-url=" + url("trainer-service", "/").toString().replaceAll("/$", ""));
             case "data-service" -> {
                 c.add("-Ddata.root=" + dataRoot);
                 c.add("-Ddata.instance-id=data-0");

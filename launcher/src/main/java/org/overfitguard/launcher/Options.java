@@ -27,6 +27,7 @@ record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoo
               --data-root DIR  where file and directory corpora are looked up (default data)
               --report FILE    the sweep's Markdown report (default <workdir>/sweep-report.md, chart beside it)
               --free-ports     pick free ports instead of 9092 and 8081-8084
+            and, against a running ensemble: ./ensemble generate --run ID ... | ./ensemble export --run ID ... (see --help of each)
             """;
 
     static Options parse(String[] args) {

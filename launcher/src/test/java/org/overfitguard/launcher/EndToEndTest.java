@@ -202,6 +202,51 @@ class EndToEndTest {
         assertEquals(Set.copyOf(topics), lettered, "a dead letter with a reason for every consumed topic");
     }
 
+    @Test
+    @Order(7)
+    void theFinalModelIsExportedAndWritesTheSameTextForTheSameSeedFromTheTerminal() throws Exception {
+        RunTracker run = baseline();
+        String runId = run.completed().runId();
+        String url = ensemble.url("trainer-service", "/").toString();
+        String tokenFile = ensemble.workdir().resolve("token").toString();
+        Path out = Files.createTempDirectory("e2e-export-");
+        Terminal export = terminal("export", "--run", runId, "--url", url, "--token-file", tokenFile, "--out", out.toString());
+        assertEquals(0, export.code(), export.err());
+        for (String file : List.of("model.safetensors", "config.json", "vocab.json", "tokenizer_config.json", "README.md")) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file + " downloaded");
+            assertTrue(export.out().contains(file), export.out());
+        }
+        String card = Files.readString(out.resolve("README.md"));
+        StopRequested stop = run.stops().get(0);
+        assertTrue(card.contains("final model at step " + run.completed().bestStep()) && card.contains("Fired at step " + stop.atStep()
+                + ": patience_exhausted; best step " + stop.bestStep()) && card.contains("| run ended | patience_exhausted |"), card);
+
+        String[] generate = {"generate", "--run", runId, "--url", url, "--token-file", tokenFile, "--prompt", "the ", "--max-tokens", "60",
+                "--temperature", "0.8", "--top-k", "10", "--seed", "5"};
+        Terminal first = terminal(generate);
+        Terminal second = terminal(generate);
+        assertEquals(0, first.code(), first.err());
+        assertTrue(first.out().startsWith("the ") && first.out().strip().length() > 40, first.out());
+        assertEquals(first.out(), second.out(), "same model, prompt, settings and seed: same text");
+        System.out.printf(Locale.ROOT, "[e2e] generated: %s", first.out());
+
+        Terminal bad = terminal("generate", "--run", runId, "--url", url, "--token-file", tokenFile, "--temperature", "-1");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains("temperature"), bad.err());
+        assertEquals(2, terminal("generate", "--prompt", "x").code(), "--run is required");
+    }
+
+    private record Terminal(int code, String out, String err) {
+    }
+
+    private static Terminal terminal(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = new ModelCommands(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8)).run(args);
+        return new Terminal(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
     // ---------------------------------------------------------------------------------------------
 
     private synchronized RunTracker baseline() throws Exception {

@@ -21,6 +21,10 @@ public interface MonitorConfig {
     /** Consumer groups whose lag is exported; each is also a service (the group is the application's name) shown up or down. */
     List<String> lagGroups();
 
+    /** Where browsers reach trainer-service, for the run page's links to a finished run's exported model. */
+    @WithDefault("http://localhost:8081")
+    String trainerUrl();
+
     /** Live dashboards (server-sent event streams) served at once; one more is a 503. */
     @WithDefault("64")
     int maxStreamClients();

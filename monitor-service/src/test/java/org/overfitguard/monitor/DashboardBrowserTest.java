@@ -77,6 +77,9 @@ class DashboardBrowserTest {
         assertEquals(1, count(runPage, "class=\"stop-marker\" data-step=\"" + STOP_STEP + "\""), "stop marker");
         assertEquals(1, count(runPage, "<path d=\"M[^\"]+\" class=\"train-line\""), "training curve");
         assertEquals(EVALUATIONS, count(runPage, "<li data-step=\"\\d+\">"), "one sample per evaluation");
+        String model = "http://localhost:8081/runs/" + run.runId + "/export/final/"; // monitor.trainer-url's default
+        assertTrue(runPage.contains("href=\"" + model + "README.md\"") && runPage.contains("href=\"" + model + "model.safetensors\""),
+                "the finished run links to its model card and weights");
 
         // no trainer runs in this test: its consumer group has no members, so the header says it is down
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/api/services").then().statusCode(200)

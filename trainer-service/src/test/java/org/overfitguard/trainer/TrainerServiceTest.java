@@ -209,9 +209,9 @@ class TrainerServiceTest {
     @Test
     void aFinishedRunsModelIsExportedWithItsCardAndGeneratesTheSameTextForTheSameSeed() throws Exception {
         String runId = submit("application/yaml", TINY).then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate")
                 .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("no final model yet"));
-        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
         List<String> vocabulary = new java.util.ArrayList<>(List.of("<unk>", "<mask>"));
         "abcdefghij kl.".chars().forEach(c -> vocabulary.add(String.valueOf((char) c)));
         playDataService(runId, 40, 23, new DatasetPrepared(runId, Event.newId(), Event.now(), "char", 16, vocabulary, 0, 1, 1,
@@ -226,12 +226,13 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
 
         given().when().post("/runs/" + runId + "/export").then().statusCode(401);
+        // the final model's export is written on its first download, without a token (reads are open)
+        String card = given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/markdown")).extract().asString();
         io.restassured.path.json.JsonPath export = given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export")
                 .then().statusCode(200).body("model", equalTo("final")).extract().jsonPath();
         assertEquals(List.of("config.json", "model.safetensors", "tokenizer_config.json", "vocab.json", "README.md"),
                 export.getList("files.name"));
-        String card = given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(200)
-                .contentType(org.hamcrest.Matchers.startsWith("text/markdown")).extract().asString();
         assertTrue(card.contains("Fired at step 10: patience_exhausted; best step 5") && card.contains("| held-out loss | 2.25 nats/token")
                 && card.contains("| perplexity | 9.488 |") && card.contains("| generalization gap (held-out - training) | 0.25 |")
                 && card.contains("| device | cpu() |") && card.contains(export.getString("files[1].sha256")), card);

@@ -88,14 +88,18 @@ public class ModelResource {
 
     @GET
     @Path("export/{model}/{file}")
-    @Operation(summary = "One exported file: model.safetensors, config.json, vocab.json, tokenizer_config.json or README.md")
+    @Operation(summary = "One exported file: model.safetensors, config.json, vocab.json, tokenizer_config.json or README.md; "
+            + "the final model's export is written on its first download (it is a function of the run's final checkpoint)")
     public Response file(@PathParam("id") String id, @PathParam("model") String model, @PathParam("file") String file) {
-        library.run(id);
+        RunRecord run = library.run(id);
         if (!(model.equals("final") || model.matches("step-\\d{9}")) || !TYPES.containsKey(file)) {
             throw new NotFoundException("no exported file " + model + "/" + file + "; models are final or step-NNNNNNNNN, files "
                     + TYPES.keySet().stream().sorted().toList());
         }
         java.nio.file.Path dir = library.exportDir(id, null).resolveSibling(model);
+        if (model.equals("final") && !Files.isRegularFile(dir.resolve(ModelExport.CARD))) {
+            library.export(run, null);
+        }
         java.nio.file.Path f = dir.resolve(file);
         if (!Files.isRegularFile(dir.resolve(ModelExport.CARD)) || !Files.isRegularFile(f)) {
             throw new NotFoundException("run " + id + " has no export " + model + "/" + file + " (POST /runs/" + id + "/export writes it)");
