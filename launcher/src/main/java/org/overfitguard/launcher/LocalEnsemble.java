@@ -37,8 +37,26 @@ public final class LocalEnsemble implements AutoCloseable {
             return new Ports(9092, 8082, 8081, 8083, 8084);
         }
 
+        /** Five distinct free ports: all held open while they are picked, so the kernel cannot hand one out twice. */
         public static Ports free() {
-            return new Ports(freePort(), freePort(), freePort(), freePort(), freePort());
+            List<ServerSocket> held = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    held.add(new ServerSocket(0));
+                }
+                return new Ports(held.get(0).getLocalPort(), held.get(1).getLocalPort(), held.get(2).getLocalPort(),
+                        held.get(3).getLocalPort(), held.get(4).getLocalPort());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } finally {
+                for (ServerSocket s : held) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // a port we only looked at
+                    }
+                }
+            }
         }
 
         int of(String service) {
@@ -280,14 +298,6 @@ public final class LocalEnsemble implements AutoCloseable {
         CompletableFuture.allOf(stops.toArray(CompletableFuture[]::new)).join();
         if (broker != null) {
             broker.stop(STOP_GRACE);
-        }
-    }
-
-    static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

@@ -160,8 +160,10 @@ final class ModelCommands {
         String message = body;
         try {
             JsonNode j = Json.mapper().readTree(body);
-            message = j.has("error") ? j.get("error").asText()
-                    : j.has("fields") ? j.path("message").asText() + ": " + j.path("fields").findValuesAsText("message") : body;
+            message = j.path("error").asText(body);
+            for (JsonNode f : j.path("fields")) {
+                message += "\n  " + f.path("message").asText(); // e.g. "temperature must be a number from 0 (greedy) to 10, was -1"
+            }
         } catch (IOException | RuntimeException notJson) {
             // the body as it is
         }

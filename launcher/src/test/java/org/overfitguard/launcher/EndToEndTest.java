@@ -210,7 +210,9 @@ class EndToEndTest {
         String url = ensemble.url("trainer-service", "/").toString();
         String tokenFile = ensemble.workdir().resolve("token").toString();
         Path out = Files.createTempDirectory("e2e-export-");
+        long t0 = System.nanoTime();
         Terminal export = terminal("export", "--run", runId, "--url", url, "--token-file", tokenFile, "--out", out.toString());
+        double exportSeconds = (System.nanoTime() - t0) / 1e9;
         assertEquals(0, export.code(), export.err());
         for (String file : List.of("model.safetensors", "config.json", "vocab.json", "tokenizer_config.json", "README.md")) {
             assertTrue(Files.size(out.resolve(file)) > 0, file + " downloaded");
@@ -223,12 +225,16 @@ class EndToEndTest {
 
         String[] generate = {"generate", "--run", runId, "--url", url, "--token-file", tokenFile, "--prompt", "the ", "--max-tokens", "60",
                 "--temperature", "0.8", "--top-k", "10", "--seed", "5"};
+        long t1 = System.nanoTime();
         Terminal first = terminal(generate);
+        double generateSeconds = (System.nanoTime() - t1) / 1e9;
         Terminal second = terminal(generate);
         assertEquals(0, first.code(), first.err());
         assertTrue(first.out().startsWith("the ") && first.out().strip().length() > 40, first.out());
         assertEquals(first.out(), second.out(), "same model, prompt, settings and seed: same text");
-        System.out.printf(Locale.ROOT, "[e2e] generated: %s", first.out());
+        System.out.printf(Locale.ROOT, "[e2e] export with download %.2f s (model.safetensors %d bytes); 60 tokens generated in %.2f s "
+                + "(request, model load and sampling): %s", exportSeconds, Files.size(out.resolve("model.safetensors")), generateSeconds,
+                first.out());
 
         Terminal bad = terminal("generate", "--run", runId, "--url", url, "--token-file", tokenFile, "--temperature", "-1");
         assertEquals(1, bad.code());
