@@ -29,7 +29,7 @@ import org.overfitguard.lm.train.AdamW;
 import org.overfitguard.lm.train.TrainingSession;
 
 /**
- * Checkpoints under a root directory: {@code <root>/<runId>/step-000100/} with
+ * Checkpoints under a root directory: {@code <root>/<runId>/step-000000100/} (the step in nine digits) with
  * model.params (DJL parameter format), optimizer.state (AdamW t, m, v), meta.json and
  * MANIFEST.sha256. Each is written into a temporary sibling directory, flushed to the disk (files
  * and directory) and renamed into place, so a reader sees a whole checkpoint or none, also after a

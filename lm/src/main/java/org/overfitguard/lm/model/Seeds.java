@@ -9,8 +9,9 @@ import ai.djl.engine.Engine;
  */
 public final class Seeds {
 
-    /** Human-readable description stored in checkpoints. */
-    public static final String SCHEDULE = "torch.manual_seed(splitmix64(run_seed + step)) before each step";
+    /** What {@link #forStep} and {@link #apply} compute, stored in every checkpoint. */
+    public static final String SCHEDULE = "before each step: s = splitmix64(run_seed + step * 0x9E3779B97F4A7C15); "
+            + "torch seed = (int) (s ^ (s >>> 32))";
 
     private Seeds() {
     }

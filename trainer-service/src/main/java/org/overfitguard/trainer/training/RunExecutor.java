@@ -46,6 +46,7 @@ import org.overfitguard.trainer.TrainerConfig;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunBook.StopSignal;
 import org.overfitguard.trainer.ledger.RunRecord;
+import org.overfitguard.trainer.training.FinalModelRule.Ending;
 
 /**
  * Trains one run from start (or its newest valid checkpoint) to its end:
@@ -77,7 +78,6 @@ public class RunExecutor {
     private DeadLetters deadLetters;
     private volatile boolean shuttingDown;
 
-    private enum Outcome { MAX_STEPS, STOP, CANCEL, ABANDON }
 
     /** A release is said within a shutdown's grace, or not at all. */
     static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(5);
@@ -223,12 +223,12 @@ public class RunExecutor {
         StepWindow checkpointWindow = new StepWindow();
         long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
         List<CompletableFuture<Void>> reports = new ArrayList<>();
-        Outcome outcome = Outcome.MAX_STEPS;
+        Ending outcome = Ending.MAX_STEPS;
         try (BatchStream batches = new BatchStream(kafka, runId, fromOffset, deadLetters,
                 "trainer-batches-" + config.instanceId())) {
             while (session.step() < spec.training().maxSteps()) {
                 heartbeat.beat();
-                Outcome signal = signal(runId);
+                Ending signal = signal(runId);
                 if (signal != null) {
                     outcome = signal;
                     break;
@@ -257,7 +257,7 @@ public class RunExecutor {
                 }
             }
             events.awaitReports(reports);
-            if (outcome == Outcome.MAX_STEPS && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
+            if (outcome == Ending.MAX_STEPS && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
                 lastCheckpoint = checkpoint(runId, spec, session, dataset, batches.nextOffset(),
                         checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy());
             }
@@ -265,16 +265,16 @@ public class RunExecutor {
         }
     }
 
-    private Outcome signal(String runId) {
+    private Ending signal(String runId) {
         if (shuttingDown) {
-            return Outcome.ABANDON;
+            return Ending.ABANDON;
         }
         StopSignal s = book.stopSignal(runId);
         return switch (s) {
             case NONE -> null;
-            case STOP -> Outcome.STOP;
-            case CANCEL -> Outcome.CANCEL;
-            case ABANDON -> Outcome.ABANDON;
+            case STOP -> Ending.STOP;
+            case CANCEL -> Ending.CANCEL;
+            case ABANDON -> Ending.ABANDON;
         };
     }
 
@@ -306,48 +306,36 @@ public class RunExecutor {
         }
     }
 
-    private void finish(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset, Outcome outcome,
+    /** Applies {@link FinalModelRule} to how the loop ended: the final model, RunCompleted, or a release. */
+    private void finish(String runId, RunSpec spec, TrainingSession session, DatasetPrepared dataset, Ending ending,
                         Checkpoint lastCheckpoint, long nextOffset) throws InterruptedException, IOException, CheckpointException {
-        boolean restoreBest = spec.earlyStopping().restoreBest();
-        switch (outcome) {
-            case ABANDON -> release(runId, session.step());
-            case CANCEL -> {
-                EvaluationCompleted last = book.snapshot(runId).map(RunRecord::lastEvaluation).orElse(null);
-                complete(runId, CompletionReason.CANCELLED, session.step(), last == null ? null : last.bestStep(), null, null);
-            }
-            case STOP -> {
-                Optional<RunRecord> current = book.snapshot(runId);
-                if (current.isEmpty()) { // its partition went away since the stop was read
-                    release(runId, session.step());
-                    return;
-                }
-                StopRequested stop = current.get().stop();
-                Path chosen = restoreBest && stop.bestStep() != null ? ownCheckpoint(runId, stop.bestStep(), stop.bestCheckpoint())
-                        : latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
-                complete(runId, CompletionReason.of(stop.reason()), session.step(), restoreBest ? stop.bestStep() : session.step(),
-                        chosen, stop.reason().name());
-            }
-            case MAX_STEPS -> {
-                long last = spec.training().maxSteps();
-                Optional<RunRecord> evaluated = awaitOrGone(runId, r -> r.stop() != null
-                        || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last), config.finalEvaluationTimeout());
-                Optional<RunRecord> current = evaluated.or(() -> book.snapshot(runId));
-                if (current.isEmpty() || (evaluated.isEmpty() && shuttingDown)) {
-                    release(runId, session.step()); // finished on resume: the last checkpoint is the newest
-                    return;
-                }
-                RunRecord r = current.get();
-                if (r.stop() != null) {
-                    finish(runId, spec, session, dataset, Outcome.STOP, lastCheckpoint, nextOffset);
-                    return;
-                }
-                EvaluationCompleted e = r.lastEvaluation();
-                boolean useBest = restoreBest && e != null && e.bestStep() != null;
-                Path chosen = useBest ? ownCheckpoint(runId, e.bestStep(), e.bestCheckpoint()) : lastCheckpoint.dir();
-                complete(runId, CompletionReason.MAX_STEPS, session.step(), useBest ? e.bestStep() : lastCheckpoint.step(),
-                        chosen, "max_steps");
-            }
+        Optional<RunRecord> current;
+        boolean evaluatedToEnd = true;
+        if (ending == Ending.MAX_STEPS) { // the last checkpoint's evaluation may still make the policy fire
+            long last = spec.training().maxSteps();
+            Optional<RunRecord> evaluated = awaitOrGone(runId, r -> r.stop() != null
+                    || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last), config.finalEvaluationTimeout());
+            evaluatedToEnd = evaluated.isPresent();
+            current = evaluated.or(() -> book.snapshot(runId));
+        } else {
+            current = book.snapshot(runId);
         }
+        FinalModelRule.Log log = new FinalModelRule.Log(current.isPresent(), current.map(RunRecord::stop).orElse(null),
+                current.map(RunRecord::lastEvaluation).orElse(null), evaluatedToEnd, shuttingDown);
+        FinalModelRule.Decision d = FinalModelRule.decide(ending, spec.earlyStopping().restoreBest(), log, session.step(),
+                lastCheckpoint == null ? session.step() : lastCheckpoint.step());
+        if (d.release()) {
+            release(runId, session.step());
+            return;
+        }
+        Path chosen = switch (d.weights()) {
+            case NONE -> null;
+            case CHECKPOINT -> lastCheckpoint != null && d.step() == lastCheckpoint.step() && d.bestCheckpoint() == null
+                    ? lastCheckpoint.dir() : ownCheckpoint(runId, d.step(), d.bestCheckpoint());
+            case CURRENT -> latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
+        };
+        complete(runId, d.reason(), session.step(), d.bestStep(), chosen, ending == Ending.CANCEL ? null
+                : d.reason().name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /**
