@@ -53,6 +53,12 @@ public final class TopicIO {
         }
     }
 
+    /** The last value of header {@code name} of a record, as UTF-8; empty when it has none. */
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? "" : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Every record of the topic up to its current end; empty if the topic does not exist. */
     public static List<ConsumerRecord<String, byte[]>> readAll(String bootstrap, String topic) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,

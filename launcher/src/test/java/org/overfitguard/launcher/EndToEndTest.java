@@ -192,8 +192,8 @@ class EndToEndTest {
         while (System.currentTimeMillis() < deadline) {
             lettered = TopicIO.readAll(ensemble.bootstrapServers(), Topics.DEAD_LETTERS).stream()
                     .filter(r -> new String(r.value(), StandardCharsets.UTF_8).startsWith("poison for "))
-                    .filter(r -> !header(r, DeadLetterHeaders.REASON).isBlank())
-                    .map(r -> header(r, DeadLetterHeaders.TOPIC)).collect(Collectors.toSet());
+                    .filter(r -> !TopicIO.header(r, DeadLetterHeaders.REASON).isBlank())
+                    .map(r -> TopicIO.header(r, DeadLetterHeaders.TOPIC)).collect(Collectors.toSet());
             if (lettered.containsAll(topics)) {
                 break;
             }
@@ -325,10 +325,6 @@ class EndToEndTest {
                 .collect(Collectors.joining(" "));
     }
 
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     private static String resource(String name) throws IOException {
         try (InputStream in = EndToEndTest.class.getClassLoader().getResourceAsStream(name)) {

@@ -96,13 +96,13 @@ class EventLedgerTest {
             await().atMost(30, TimeUnit.SECONDS).until(() -> letters(topic).size() == 4);
             awaitCommitted(group, topic);
         }
-        List<String> reasons = letters(topic).stream().map(r -> header(r, DeadLetterHeaders.REASON)).toList();
+        List<String> reasons = letters(topic).stream().map(r -> TopicIO.header(r, DeadLetterHeaders.REASON)).toList();
         assertTrue(reasons.stream().anyMatch(r -> r.startsWith("not a valid event on " + topic)), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.contains("spec must be present")), reasons.toString());
         assertTrue(reasons.stream().anyMatch(r -> r.contains("key must be the run id 'run-a', was 'run-other'")), reasons.toString());
         assertTrue(letters(topic).stream().anyMatch(r -> new String(r.value(), StandardCharsets.UTF_8).equals("not json")),
                 "the bytes as they were");
-        assertEquals(group, header(letters(topic).get(0), DeadLetterHeaders.CONSUMER));
+        assertEquals(group, TopicIO.header(letters(topic).get(0), DeadLetterHeaders.CONSUMER));
 
         RecordingBook second = new RecordingBook();
         try (EventLedger ledger = new EventLedger(kafka, group, "i", List.of(topic), second)) {
@@ -127,7 +127,7 @@ class EventLedgerTest {
             await().atMost(60, TimeUnit.SECONDS).until(book::caughtUp);
             assertEquals(List.of("one", "three"), book.eventIds());
             await().atMost(30, TimeUnit.SECONDS).until(() -> letters(topic).size() == 1);
-            assertTrue(header(letters(topic).get(0), DeadLetterHeaders.REASON).contains("book refuses boom"));
+            assertTrue(TopicIO.header(letters(topic).get(0), DeadLetterHeaders.REASON).contains("book refuses boom"));
             assertEquals(0, ledger.loop().status().restarts(), "one bad record does not restart the consumer");
         }
     }
@@ -213,13 +213,9 @@ class EventLedgerTest {
 
     private static List<ConsumerRecord<String, byte[]>> letters(String topic) {
         return TopicIO.readAll(broker.bootstrapServers(), Topics.DEAD_LETTERS).stream()
-                .filter(r -> topic.equals(header(r, DeadLetterHeaders.TOPIC))).toList();
+                .filter(r -> topic.equals(TopicIO.header(r, DeadLetterHeaders.TOPIC))).toList();
     }
 
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     /** The group's committed offsets reach the end of every partition of the topic. */
     private static void awaitCommitted(String group, String topic) throws Exception {

@@ -134,8 +134,8 @@ class MonitorServiceTest {
         ConsumerRecord<String, byte[]> letter = await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS)
                 .stream().filter(r -> key.equals(r.key())).findFirst().orElse(null), r -> r != null);
         assertArrayEquals(poison, letter.value(), "the dead letter carries the original bytes");
-        assertEquals(Topics.RUNS, header(letter, DeadLetterHeaders.TOPIC));
-        assertTrue(header(letter, DeadLetterHeaders.REASON).contains("not a valid event on runs"), header(letter, DeadLetterHeaders.REASON));
+        assertEquals(Topics.RUNS, TopicIO.header(letter, DeadLetterHeaders.TOPIC));
+        assertTrue(TopicIO.header(letter, DeadLetterHeaders.REASON).contains("not a valid event on runs"), TopicIO.header(letter, DeadLetterHeaders.REASON));
 
         // a dead letter of a plain-client consumer, which names itself; per-run topics count under their prefix
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
@@ -167,8 +167,8 @@ class MonitorServiceTest {
         List<ConsumerRecord<String, byte[]>> letters = await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap,
                 Topics.DEAD_LETTERS).stream().filter(r -> incomplete.equals(r.key()) || "someone-else".equals(r.key())).toList(),
                 l -> l.size() == 2);
-        assertTrue(letters.stream().anyMatch(r -> header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
-        assertTrue(letters.stream().anyMatch(r -> header(r, DeadLetterHeaders.REASON).contains("key must be the run id")));
+        assertTrue(letters.stream().anyMatch(r -> TopicIO.header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
+        assertTrue(letters.stream().anyMatch(r -> TopicIO.header(r, DeadLetterHeaders.REASON).contains("key must be the run id")));
         assertTrue(letters.stream().anyMatch(r -> java.util.Arrays.equals(bytes, r.value())), "byte for byte");
         given().when().get("/api/runs").then().statusCode(200);
         given().when().get("/api/runs/" + incomplete).then().statusCode(404);
@@ -255,8 +255,4 @@ class MonitorServiceTest {
         return given().when().get("/q/metrics").then().statusCode(200).extract().asString();
     }
 
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
 }

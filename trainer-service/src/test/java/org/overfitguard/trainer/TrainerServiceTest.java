@@ -106,8 +106,8 @@ class TrainerServiceTest {
 
         // the poison batch went to the dead-letter topic with a reason; training went on past it
         List<ConsumerRecord<String, byte[]>> dead = TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS);
-        assertTrue(dead.stream().anyMatch(r -> header(r, DeadLetterHeaders.TOPIC).equals(Topics.batches(runId))
-                && header(r, DeadLetterHeaders.REASON).startsWith("corrupt token batch")), "poison batch dead-lettered");
+        assertTrue(dead.stream().anyMatch(r -> TopicIO.header(r, DeadLetterHeaders.TOPIC).equals(Topics.batches(runId))
+                && TopicIO.header(r, DeadLetterHeaders.REASON).startsWith("corrupt token batch")), "poison batch dead-lettered");
         assertTrue(checkpoints.stream().anyMatch(c -> c.step() >= 15), "training continued past the poison batch");
     }
 
@@ -127,8 +127,8 @@ class TrainerServiceTest {
     void aPoisonRunRecordIsDeadLetteredAndTheLedgerGoesOn() {
         TopicIO.send(bootstrap, Topics.RUNS, "junk", "{not an event".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
-                .anyMatch(r -> header(r, DeadLetterHeaders.TOPIC).equals(Topics.RUNS)
-                        && header(r, DeadLetterHeaders.REASON).startsWith("not a valid event on runs")));
+                .anyMatch(r -> TopicIO.header(r, DeadLetterHeaders.TOPIC).equals(Topics.RUNS)
+                        && TopicIO.header(r, DeadLetterHeaders.REASON).startsWith("not a valid event on runs")));
         String runId = submit("application/json", "{}").then().statusCode(202).extract().path("run_id");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs/" + runId).then().statusCode(200));
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
@@ -139,7 +139,7 @@ class TrainerServiceTest {
     void anIncompleteEventIsDeadLetteredOnceAndTrainingGoesOn() {
         TopicIO.send(bootstrap, Topics.RUNS, "x", "{\"type\":\"RunRequested\",\"run_id\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
-                .anyMatch(r -> r.key() != null && r.key().equals("x") && header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
+                .anyMatch(r -> r.key() != null && r.key().equals("x") && TopicIO.header(r, DeadLetterHeaders.REASON).contains("spec must be present")));
         String runId = submit("application/json", "{}").then().statusCode(202).extract().path("run_id");
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs").then().statusCode(200)
                 .body("run_id", hasItems(runId)));
@@ -313,8 +313,4 @@ class TrainerServiceTest {
         return all(topic, runId, type).stream().findFirst().orElse(null);
     }
 
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
 }

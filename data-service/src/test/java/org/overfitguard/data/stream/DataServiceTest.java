@@ -202,7 +202,7 @@ class DataServiceTest {
     void aPoisonRecordOnTrainMetricsIsDeadLettered() {
         TopicIO.send(bootstrap, Topics.TRAIN_METRICS, "x", "{\"type\":\"StepMetrics\"".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
-                .anyMatch(r -> Topics.TRAIN_METRICS.equals(header(r, "dead-letter-topic")) && !header(r, "dead-letter-reason").isEmpty()));
+                .anyMatch(r -> Topics.TRAIN_METRICS.equals(TopicIO.header(r, "dead-letter-topic")) && !TopicIO.header(r, "dead-letter-reason").isEmpty()));
     }
 
     private DatasetPrepared d(String runId) {
@@ -223,10 +223,6 @@ class DataServiceTest {
                 .map(r -> d.deserialize(Topics.RUNS, r.value())).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
-    private static String header(ConsumerRecord<String, byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-    }
 
     private static void sleepQuietly(long millis) {
         try {
