@@ -170,8 +170,8 @@ class EvaluatorServiceTest {
 
         // a duplicate CheckpointSaved is evaluated once
         send(Topics.CHECKPOINTS, trained.saved().get(2));
-        Thread.sleep(2000);
-        assertEquals(trained.saved().size(), events(Topics.EVALUATIONS, runId, EvaluationCompleted.class).size());
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(
+                () -> events(Topics.EVALUATIONS, runId, EvaluationCompleted.class).size(), n -> n == trained.saved().size());
     }
 
     @Test

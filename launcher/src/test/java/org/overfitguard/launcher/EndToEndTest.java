@@ -145,8 +145,9 @@ class EndToEndTest {
         RunTracker base = baseline();
         RunTracker run = watcher.track(submitter.submit(overfit));
         await(run, r -> ok(r).size() >= 2, "two evaluations");
+        int checkpointsBefore = run.checkpoints().size();
         ensemble.kill("evaluator-service");
-        Thread.sleep(4000); // checkpoints keep coming while it is away
+        await(run, r -> r.checkpoints().size() >= checkpointsBefore + 2, "two checkpoints while the evaluator is away");
         ensemble.startService("evaluator-service");
         assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
 
@@ -187,18 +188,12 @@ class EndToEndTest {
         assertEquals(base.crossEntropyByStep(), run.crossEntropyByStep(), "the poison changed nothing");
         assertSameDecision(base, run);
 
-        long deadline = System.currentTimeMillis() + 60_000;
-        Set<String> lettered = Set.of();
-        while (System.currentTimeMillis() < deadline) {
-            lettered = TopicIO.readAll(ensemble.bootstrapServers(), Topics.DEAD_LETTERS).stream()
-                    .filter(r -> new String(r.value(), StandardCharsets.UTF_8).startsWith("poison for "))
-                    .filter(r -> !TopicIO.header(r, DeadLetterHeaders.REASON).isBlank())
-                    .map(r -> TopicIO.header(r, DeadLetterHeaders.TOPIC)).collect(Collectors.toSet());
-            if (lettered.containsAll(topics)) {
-                break;
-            }
-            Thread.sleep(500);
-        }
+        Set<String> lettered = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).until(
+                () -> TopicIO.readAll(ensemble.bootstrapServers(), Topics.DEAD_LETTERS).stream()
+                        .filter(r -> new String(r.value(), StandardCharsets.UTF_8).startsWith("poison for "))
+                        .filter(r -> !TopicIO.header(r, DeadLetterHeaders.REASON).isBlank())
+                        .map(r -> TopicIO.header(r, DeadLetterHeaders.TOPIC)).collect(Collectors.toSet()),
+                l -> l.containsAll(topics));
         assertEquals(Set.copyOf(topics), lettered, "a dead letter with a reason for every consumed topic");
     }
 

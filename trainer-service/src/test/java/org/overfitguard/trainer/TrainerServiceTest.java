@@ -50,6 +50,7 @@ import org.overfitguard.kafka.TopicIO;
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(StaticTopics.class)
 @QuarkusTestResource(TestTokens.class)
 class TrainerServiceTest {
 
@@ -115,6 +116,8 @@ class TrainerServiceTest {
     void deleteCancelsARunThatWaitsForItsData() {
         String runId = submit("application/yaml", TINY)
                 .then().statusCode(202).extract().path("run_id");
+        // the run is known once the ledger has read its RunRequested back from the topic
+        await().atMost(Duration.ofSeconds(30)).until(() -> given().when().get("/runs/" + runId).statusCode() == 200);
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
         RunCompleted done = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
         assertEquals(CompletionReason.CANCELLED, done.reason());
