@@ -1,7 +1,6 @@
 package org.overfitguard.trainer.ledger;
 
 import java.time.Instant;
-import java.util.Map;
 import java.util.TreeMap;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CompletionReason;
@@ -34,10 +33,11 @@ public final class RunRecord {
     StopRequested stop;
     CancelRequested cancel;
     EvaluationCompleted lastEvaluation;
-    /** held-out loss by evaluated step, to report the loss of the best step whatever the monitor */
-    final Map<Long, Double> heldOutLossByStep = new TreeMap<>();
-    /** what each evaluated step scored, for the model card of an export (a few numbers per evaluation) */
-    final Map<Long, ModelCard.Scores> scoresByStep = new TreeMap<>();
+    /**
+     * What each evaluated step scored (a few numbers per evaluation): the held-out loss of the best
+     * step whatever the monitor, the newest evaluated step, and the model card of an export.
+     */
+    final TreeMap<Long, ModelCard.Scores> scoresByStep = new TreeMap<>();
     /** when the first attempt started, for the training time on the model card */
     Instant firstStarted;
     /** this replica already finished it (its own RunCompleted may not have come back yet) */
@@ -79,11 +79,8 @@ public final class RunRecord {
             cancel = e;
         } else if (event instanceof EvaluationCompleted e) {
             lastEvaluation = e;
-            if (e.status() == EvaluationStatus.OK && e.heldOutLoss() != null) {
-                heldOutLossByStep.put(e.step(), e.heldOutLoss());
-                if (e.perplexity() != null && e.accuracy() != null) {
-                    scoresByStep.put(e.step(), ModelCard.Scores.of(e, false)); // samples stay in the topic
-                }
+            if (e.status() == EvaluationStatus.OK) { // then EventContract requires the loss, perplexity and accuracy
+                scoresByStep.put(e.step(), ModelCard.Scores.of(e, false)); // samples stay in the topic
             }
         }
     }
@@ -114,7 +111,6 @@ public final class RunRecord {
         c.stop = stop;
         c.cancel = cancel;
         c.lastEvaluation = lastEvaluation;
-        c.heldOutLossByStep.putAll(heldOutLossByStep);
         c.scoresByStep.putAll(scoresByStep);
         c.firstStarted = firstStarted;
         c.finishedHere = finishedHere;
@@ -174,14 +170,14 @@ public final class RunRecord {
 
     /** The newest evaluated step, or -1. */
     public long lastEvaluatedStep() {
-        return heldOutLossByStep.isEmpty() ? -1 : ((TreeMap<Long, Double>) heldOutLossByStep).lastKey();
+        return scoresByStep.isEmpty() ? -1 : scoresByStep.lastKey();
     }
 
     /** What the evaluator measured at {@code step}, or null if it was not scored. */
     public ModelCard.Scores scoresAt(long step) {
         EvaluationCompleted last = lastEvaluation;
-        return last != null && last.step() == step && last.status() == EvaluationStatus.OK && last.heldOutLoss() != null
-                && last.perplexity() != null && last.accuracy() != null ? ModelCard.Scores.of(last, true) : scoresByStep.get(step);
+        return last != null && last.step() == step && last.status() == EvaluationStatus.OK ? ModelCard.Scores.of(last, true)
+                : scoresByStep.get(step);
     }
 
     public Instant firstStarted() {
@@ -189,6 +185,7 @@ public final class RunRecord {
     }
 
     public Double heldOutLossAt(Long step) {
-        return step == null ? null : heldOutLossByStep.get(step);
+        ModelCard.Scores scores = step == null ? null : scoresByStep.get(step);
+        return scores == null ? null : scores.heldOutLoss();
     }
 }
