@@ -3,8 +3,6 @@ package org.overfitguard.trainer.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +88,6 @@ final class GenerateRequests {
     }
 
     private static BadRequestException bad(List<FieldError> errors) {
-        return new BadRequestException(Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new SpecProblems("invalid generate request: " + errors.size() + " bad field(s)",
-                        errors.stream().map(FieldProblem::of).toList())).build());
+        return SpecProblems.badRequest("generate request", errors);
     }
 }

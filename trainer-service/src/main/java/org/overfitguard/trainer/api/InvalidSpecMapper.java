@@ -13,8 +13,7 @@ public class InvalidSpecMapper implements ExceptionMapper<InvalidRunSpecExceptio
     @Override
     public Response toResponse(InvalidRunSpecException e) {
         return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new SpecProblems("invalid run spec: " + e.errors().size() + " bad field(s)",
-                        e.errors().stream().map(FieldProblem::of).toList()))
+                .entity(SpecProblems.of("run spec", e.errors()))
                 .build();
     }
 }

@@ -3,7 +3,6 @@ package org.overfitguard.trainer.api;
 import io.smallrye.mutiny.Multi;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -72,7 +71,7 @@ public class ModelResource {
     @Operation(summary = "The exports of a run written so far")
     public List<Export> exports(@PathParam("id") String id) {
         library.run(id);
-        java.nio.file.Path root = library.exportDir(id, null).getParent();
+        java.nio.file.Path root = library.exportRoot(id);
         List<Export> out = new ArrayList<>();
         if (Files.isDirectory(root)) {
             try (var dirs = Files.list(root)) {
@@ -96,7 +95,7 @@ public class ModelResource {
             throw new NotFoundException("no exported file " + model + "/" + file + "; models are final or step-NNNNNNNNN, files "
                     + TYPES.keySet().stream().sorted().toList());
         }
-        java.nio.file.Path dir = library.exportDir(id, null).resolveSibling(model);
+        java.nio.file.Path dir = library.exportRoot(id).resolve(model);
         if (model.equals("final") && !Files.isRegularFile(dir.resolve(ModelExport.CARD))) {
             library.export(run, null);
         }
@@ -125,9 +124,8 @@ public class ModelResource {
             return null;
         }
         if (!step.matches("\\d{1,18}")) {
-            FieldError e = new FieldError("step", step, "a checkpoint's step, a non-negative integer (or none: the final model)");
-            throw new BadRequestException(Response.status(400).type(MediaType.APPLICATION_JSON)
-                    .entity(new SpecProblems("invalid export request: 1 bad field(s)", List.of(FieldProblem.of(e)))).build());
+            throw SpecProblems.badRequest("export request", List.of(
+                    new FieldError("step", step, "a checkpoint's step, a non-negative integer (or none: the final model)")));
         }
         return Long.parseLong(step);
     }

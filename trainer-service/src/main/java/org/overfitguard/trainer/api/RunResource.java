@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -93,10 +92,6 @@ public class RunResource {
     }
 
     private RunRecord find(String id) {
-        if (!Topics.isSafeRunId(id)) {
-            throw new NotFoundException("no run '" + id + "'");
-        }
-        return book.snapshot(id).filter(r -> r.requested() != null)
-                .orElseThrow(() -> new NotFoundException("no run " + id + " on this trainer"));
+        return book.requested(id).orElseThrow(() -> new NotFoundException("no run " + id + " on this trainer"));
     }
 }

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
+import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.messaging.EventLedger;
 
@@ -78,6 +79,11 @@ public class RunBook implements EventLedger.Listener {
 
     public synchronized Optional<RunRecord> snapshot(String runId) {
         return Optional.ofNullable(runs.get(runId)).map(RunRecord::copy);
+    }
+
+    /** A copy of a run someone asked for (its RunRequested is in), by an id that may come from anyone; else empty. */
+    public Optional<RunRecord> requested(String runId) {
+        return Topics.isSafeRunId(runId) ? snapshot(runId).filter(r -> r.requested() != null) : Optional.empty();
     }
 
     public synchronized List<RunRecord> all() {

@@ -1,6 +1,7 @@
 package org.overfitguard.trainer.models;
 
 import ai.djl.Device;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Semaphore;
-import org.overfitguard.contracts.Topics;
 import org.overfitguard.lm.checkpoint.CheckpointException;
 import org.overfitguard.lm.checkpoint.CheckpointStore;
 import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
@@ -41,7 +41,12 @@ public class ModelLibrary {
     @Inject
     TrainerConfig config;
 
-    private volatile Semaphore slots;
+    private Semaphore slots;
+
+    @PostConstruct
+    void init() {
+        slots = new Semaphore(config.models().concurrent());
+    }
 
     /** The final model (step null) or the checkpoint at {@code step} of a run: its directory's name. */
     public static String name(Long step) {
@@ -50,10 +55,7 @@ public class ModelLibrary {
 
     /** A run this trainer knows, or NOT_FOUND. */
     public RunRecord run(String runId) {
-        if (!Topics.isSafeRunId(runId)) {
-            throw new ModelUnavailableException(ModelUnavailableException.Kind.NOT_FOUND, "no run '" + runId + "'");
-        }
-        return book.snapshot(runId).filter(r -> r.requested() != null).orElseThrow(() ->
+        return book.requested(runId).orElseThrow(() ->
                 new ModelUnavailableException(ModelUnavailableException.Kind.NOT_FOUND, "no run " + runId + " on this trainer"));
     }
 
@@ -82,9 +84,14 @@ public class ModelLibrary {
         return dir;
     }
 
+    /** Where a run's exports live, one directory per exported model (final, step-NNNNNNNNN). */
+    public Path exportRoot(String runId) {
+        return executor.store().runDir(runId).resolve("export");
+    }
+
     /** Where the export of those weights lives (whether or not it was written yet). */
     public Path exportDir(String runId, Long step) {
-        return executor.store().runDir(runId).resolve("export").resolve(name(step));
+        return exportRoot(runId).resolve(name(step));
     }
 
     /** Exports those weights with their model card, or finds the export already there. */
@@ -115,7 +122,7 @@ public class ModelLibrary {
     /** Loads those weights on the CPU, holding a model slot until closed; BUSY when every slot is taken. */
     public Loaded load(RunRecord run, Long step) {
         Path dir = checkpoint(run, step);
-        Semaphore s = slots();
+        Semaphore s = slots;
         if (!s.tryAcquire()) {
             throw new ModelUnavailableException(ModelUnavailableException.Kind.BUSY, "all " + config.models().concurrent()
                     + " model slots are in use (trainer.models.concurrent); try again shortly");
@@ -126,17 +133,6 @@ public class ModelLibrary {
             s.release();
             throw new IllegalStateException("the weights of " + run.runId() + "/" + name(step) + " do not load: " + e.getMessage(), e);
         }
-    }
-
-    private Semaphore slots() {
-        if (slots == null) {
-            synchronized (this) {
-                if (slots == null) {
-                    slots = new Semaphore(config.models().concurrent());
-                }
-            }
-        }
-        return slots;
     }
 
     private static Duration trainingTime(RunRecord run) {
