@@ -5,6 +5,7 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Arrays;
+import java.util.Optional;
 import org.overfitguard.lm.eval.TextSampler;
 import org.overfitguard.text.tokenize.Tokenizer;
 import org.overfitguard.text.tokenize.Tokenizers;
@@ -39,23 +40,13 @@ public class Generator {
         }
         return Multi.createFrom().<String>emitter(emitter -> {
             try {
-                int[] generated = new int[request.maxTokens()];
-                int[] count = {0};
-                int[] sent = {0};
+                Chunks chunks = new Chunks(tokenizer);
                 TextSampler.sample(loaded.checkpoint().model(), prompt, request.maxTokens(), request.temperature(), request.topK(),
                         tokenizer.maskId(), request.seed(), id -> {
-                            generated[count[0]++] = id;
-                            String text = tokenizer.decode(Arrays.copyOf(generated, count[0]));
-                            if (!text.endsWith("\uFFFD") && text.length() > sent[0]) {
-                                emitter.emit(text.substring(sent[0]));
-                                sent[0] = text.length();
-                            }
+                            chunks.add(id).ifPresent(emitter::emit);
                             return !emitter.isCancelled();
                         });
-                String text = tokenizer.decode(Arrays.copyOf(generated, count[0]));
-                if (text.length() > sent[0]) {
-                    emitter.emit(text.substring(sent[0]));
-                }
+                chunks.rest().ifPresent(emitter::emit);
                 emitter.complete();
             } catch (RuntimeException e) {
                 emitter.fail(e);
@@ -63,5 +54,39 @@ public class Generator {
                 loaded.close();
             }
         }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /**
+     * Tokens to text chunks: the tokens since the last chunk are decoded together and sent once they
+     * end on a whole character (U+FFFD at the end means a character is still incomplete), so each
+     * token is decoded a bounded number of times, not the whole continuation again per token.
+     */
+    static final class Chunks {
+        private final Tokenizer tokenizer;
+        private int[] pending = new int[8];
+        private int count;
+
+        Chunks(Tokenizer tokenizer) {
+            this.tokenizer = tokenizer;
+        }
+
+        Optional<String> add(int id) {
+            if (count == pending.length) {
+                pending = Arrays.copyOf(pending, 2 * count);
+            }
+            pending[count++] = id;
+            String text = tokenizer.decode(Arrays.copyOf(pending, count));
+            return text.endsWith("\uFFFD") ? Optional.empty() : take(text);
+        }
+
+        /** Whatever is still pending at the end, complete or not. */
+        Optional<String> rest() {
+            return count == 0 ? Optional.empty() : take(tokenizer.decode(Arrays.copyOf(pending, count)));
+        }
+
+        private Optional<String> take(String text) {
+            count = 0;
+            return text.isEmpty() ? Optional.empty() : Optional.of(text);
+        }
     }
 }
