@@ -330,8 +330,7 @@ public class RunExecutor {
         }
         Path chosen = switch (d.weights()) {
             case NONE -> null;
-            case CHECKPOINT -> lastCheckpoint != null && d.step() == lastCheckpoint.step() && d.bestCheckpoint() == null
-                    ? lastCheckpoint.dir() : ownCheckpoint(runId, d.step(), d.bestCheckpoint());
+            case CHECKPOINT -> ownCheckpoint(runId, d.step(), d.bestCheckpoint());
             case CURRENT -> latest(runId, spec, session, dataset, lastCheckpoint, nextOffset);
         };
         complete(runId, d.reason(), session.step(), d.bestStep(), chosen, ending == Ending.CANCEL ? null
