@@ -63,7 +63,8 @@ class ModelExportTest {
         assertEquals(0, (8 + n) % 8, "the data buffer starts 8-aligned");
         String header = new String(raw, 8, (int) n, StandardCharsets.UTF_8);
         assertTrue(header.startsWith("{") && header.stripTrailing().endsWith("}"), header);
-        assertEquals(header.stripTrailing().length() + (header.length() - header.stripTrailing().length()), n);
+        String padding = header.substring(header.stripTrailing().length());
+        assertTrue(padding.length() < 8 && padding.chars().allMatch(c -> c == ' '), "padded with fewer than 8 spaces: '" + padding + "'");
         JsonNode h = Json.mapper().readTree(header.strip());
         assertEquals("pt", h.path("__metadata__").path("format").asText());
         assertEquals("F32", h.path("a").path("dtype").asText());
@@ -129,7 +130,7 @@ class ModelExportTest {
                 }
                 assertArrayEquals(logits(model), logits(back));
             }
-            List<ModelCard.FileEntry> again = ModelExport.write(model, dataset(), card(model, tied), out);
+            List<ModelCard.FileEntry> again = ModelExport.write(model, dataset(), card(tied), out);
             assertEquals(ModelExport.files(out), again, "a second export of the same weights leaves the first");
         }
     }
@@ -193,11 +194,11 @@ class ModelExportTest {
 
     private Path export(GptModel model, boolean tied) throws IOException {
         Path out = dir.resolve(tied ? "tied" : "untied");
-        ModelExport.write(model, dataset(), card(model, tied), out);
+        ModelExport.write(model, dataset(), card(tied), out);
         return out;
     }
 
-    private static ModelCard card(GptModel model, boolean tied) {
+    private static ModelCard card(boolean tied) {
         return new ModelCard("export-test", spec(tied), dataset(), 3, true, "cpu()", null, null, null, null, "abc123");
     }
 

@@ -43,6 +43,7 @@ import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.kafka.KafkaBrokerResource;
 import org.overfitguard.kafka.TopicIO;
+import org.overfitguard.trainer.models.ModelLibrary;
 
 /**
  * trainer-service against a real broker; the test plays data-service (DatasetPrepared and the batch
@@ -63,6 +64,8 @@ class TrainerServiceTest {
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
+    @jakarta.inject.Inject
+    ModelLibrary library;
 
     @Test
     void aBadSpecIsA400ListingEveryBadField() {
@@ -215,6 +218,7 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate")
                 .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("no final model yet"));
+        given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(409);
         List<String> vocabulary = new java.util.ArrayList<>(List.of("<unk>", "<mask>"));
         "abcdefghij kl.".chars().forEach(c -> vocabulary.add(String.valueOf((char) c)));
         playDataService(runId, 40, 23, new DatasetPrepared(runId, Event.newId(), Event.now(), "char", 16, vocabulary, 0, 1, 1,
@@ -268,6 +272,14 @@ class TrainerServiceTest {
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/run-nope/generate")
                 .then().statusCode(404);
         given().contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate").then().statusCode(401);
+
+        // every model slot taken (trainer.models.concurrent, 2): a 503 that says when to come back, until one is free
+        try (ModelLibrary.Loaded a = library.load(library.run(runId), null); ModelLibrary.Loaded b = library.load(library.run(runId), null)) {
+            given().auth().oauth2(SUBMITTER).contentType("application/json").body(body).when().post("/runs/" + runId + "/generate")
+                    .then().statusCode(503).header("Retry-After", "5").body("error", org.hamcrest.Matchers.containsString("model slots"));
+        }
+        assertEquals(text, given().auth().oauth2(SUBMITTER).contentType("application/json").body(body).when()
+                .post("/runs/" + runId + "/generate").then().statusCode(200).extract().asString(), "the slots are free again");
     }
 
     private static io.restassured.response.Response submit(String contentType, String body) {
