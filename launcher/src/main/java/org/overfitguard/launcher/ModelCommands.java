@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.overfitguard.contracts.json.Json;
 
@@ -42,6 +43,10 @@ final class ModelCommands {
               export    writes model.safetensors, config.json, the tokenizer and the model card on the trainer, lists them,
                         and with --out downloads them into DIR
             """;
+
+    static final Set<String> GENERATE_OPTIONS = Set.of("run", "url", "token-file", "prompt", "max-tokens", "temperature", "top-k",
+            "seed", "step");
+    static final Set<String> EXPORT_OPTIONS = Set.of("run", "url", "token-file", "step", "out");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -100,11 +105,7 @@ final class ModelCommands {
         number(o, "top-k", "top_k", body, true);
         number(o, "seed", "seed", body, true);
         number(o, "step", "step", body, true);
-        for (String k : o.keySet()) {
-            if (!Stream.of("run", "url", "token-file", "prompt", "max-tokens", "temperature", "top-k", "seed", "step").toList().contains(k)) {
-                throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
-            }
-        }
+        onlyKnown(o, GENERATE_OPTIONS);
         HttpResponse<InputStream> r = http.send(HttpRequest.newBuilder(base.resolve("generate")).timeout(Duration.ofMinutes(30))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))).build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -124,11 +125,7 @@ final class ModelCommands {
     }
 
     private int export(URI base, String token, Map<String, String> o) throws IOException, InterruptedException {
-        for (String k : o.keySet()) {
-            if (!Stream.of("run", "url", "token-file", "step", "out").toList().contains(k)) {
-                throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
-            }
-        }
+        onlyKnown(o, EXPORT_OPTIONS);
         String query = o.containsKey("step") ? "?step=" + URLEncoder.encode(o.get("step"), StandardCharsets.UTF_8) : "";
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("export" + query)).timeout(Duration.ofMinutes(10))
                 .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
@@ -154,6 +151,14 @@ final class ModelCommands {
             out.println("downloaded into " + dir.toAbsolutePath() + " (the model card is README.md)");
         }
         return 0;
+    }
+
+    private static void onlyKnown(Map<String, String> options, Set<String> known) {
+        for (String k : options.keySet()) {
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException("unknown option --" + k + "\n" + USAGE);
+            }
+        }
     }
 
     private int refused(int status, String body) {
