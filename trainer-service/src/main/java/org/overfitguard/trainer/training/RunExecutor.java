@@ -32,6 +32,7 @@ import org.overfitguard.lm.checkpoint.CheckpointMeta;
 import org.overfitguard.lm.checkpoint.CheckpointStore;
 import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
 import org.overfitguard.lm.model.Devices;
+import org.overfitguard.lm.model.NativeEnvironment;
 import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.GptModel;
 import org.overfitguard.lm.model.MemoryEstimate;
@@ -84,7 +85,9 @@ public class RunExecutor {
 
     void start(@Observes StartupEvent ignored) {
         store = new CheckpointStore(Path.of(config.checkpointRoot()));
-        device = Devices.select(config.device());
+        NativeEnvironment natives = NativeEnvironment.current();
+        LOG.info(natives.describe());
+        device = Devices.select(config.device(), natives);
         deadLetters = new DeadLetters(kafka, "trainer-service-batches");
         LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
         MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
