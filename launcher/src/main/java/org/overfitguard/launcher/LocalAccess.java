@@ -79,8 +79,12 @@ public final class LocalAccess {
 
     /** What trainer-service needs to verify the tokens: the public key, and OIDC switched on. */
     public List<String> trainerProperties() {
-        return List.of("-Dquarkus.oidc.tenant-enabled=true",
-                "-Dquarkus.oidc.public-key=" + Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
+        return List.of("-Dquarkus.oidc.tenant-enabled=true", "-Dquarkus.oidc.public-key=" + publicKey());
+    }
+
+    /** The public key, as quarkus.oidc.public-key takes it (Base64 of its X.509 encoding). */
+    public String publicKey() {
+        return Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
     }
 
     /** Writes the token to {@code file}, readable and writable by its owner only. */

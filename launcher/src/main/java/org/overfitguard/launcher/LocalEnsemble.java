@@ -59,7 +59,7 @@ public final class LocalEnsemble implements AutoCloseable {
             }
         }
 
-        int of(String service) {
+        public int of(String service) {
             return switch (service) {
                 case "data-service" -> data;
                 case "trainer-service" -> trainer;
