@@ -7,7 +7,7 @@
 # the GPU trainer image as k8s/overlays/prod runs it, which must refuse to start without a GPU.
 # Prints each step; exits non-zero at the first that fails, with the container's log.
 #
-#   scripts/images-smoke.sh [--no-build] [--gpu DIR] [--base IMAGE]
+#   scripts/images-smoke.sh [--no-build] [--gpu DIR] [--base IMAGE] [--workdir DIR]
 #
 # --no-build     use the images already built
 # --gpu DIR      the GPU image with this CUDA libtorch (DIR/lib). Without it the GPU image is built with
@@ -15,17 +15,19 @@
 #                checked, the recipe, the environment and the refusal without a GPU, comes before
 #                libtorch is loaded.
 # --base IMAGE   the base image for scripts/images.sh (default: the Debian base it makes)
+# --workdir DIR  broker data, volumes and the containers' logs (default .ensemble/images-smoke-<time>)
 # Needs podman (with runc), kubectl, Java 17; scripts/install-test-tools.sh installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=true gpu="" base_args=()
+build=true gpu="" base_args=() workdir_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=false; shift ;;
     --gpu) gpu=${2:?--gpu needs a libtorch directory}; shift 2 ;;
     --base) base_args=(--base "${2:?--base needs an image}"); shift 2 ;;
-    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --workdir) workdir_args=(--workdir "${2:?--workdir needs a directory}"); shift 2 ;;
+    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "images-smoke.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,4 +56,4 @@ if $build; then
 fi
 
 exec java -cp launcher/target/launcher.jar org.overfitguard.launcher.containers.ImagesSmoke \
-    --repo . --gpu-image overfit-guard/trainer-service-gpu:dev
+    --repo . --gpu-image overfit-guard/trainer-service-gpu:dev "${workdir_args[@]}"

@@ -108,4 +108,6 @@ if [ -n "$gpu" ]; then
   [ -f "$gpu/lib/libtorch.so" ] || fail "--gpu $gpu: no $gpu/lib/libtorch.so (unpack libtorch there; docs/deploy.md)"
   build "overfit-guard/trainer-service-gpu:$tag" trainer-service --build-arg LIBTORCH_DIR="$gpu" --build-arg LIBTORCH_FLAVOR=cu128
 fi
+# the images these tags replaced, now untagged (only ours: they carry the label)
+"$podman" image prune --force --filter label=io.overfit-guard.service >/dev/null || true
 say "done: base $base, tag $tag"

@@ -4,6 +4,8 @@
 #   promtool  - checks and unit-tests the Prometheus alert rules (Debian package prometheus)
 #   kubectl   - renders the Kustomize overlays (Debian package kubernetes-client)
 #   python3-torch, python3-numpy - the export test loads exported weights into nanoGPT's model.py
+#   podman, runc, debootstrap - scripts/images.sh builds the images on a Debian base it makes, and
+#                 scripts/images-smoke.sh (launcher's ImagesSmokeIT) runs the ensemble from them
 #   @asyncapi/parser - validates docs/asyncapi.yaml (npm, pinned in tools/asyncapi/package-lock.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +15,9 @@ command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 /usr/bin/python3 -c 'import torch, numpy' >/dev/null 2>&1 || need+=(python3-torch python3-numpy)
+command -v podman >/dev/null 2>&1 || need+=(podman)
+command -v runc >/dev/null 2>&1 || need+=(runc)
+command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} from Debian"
   sudo_cmd=""

@@ -27,8 +27,9 @@ final class EnvChecks {
      */
     static final Set<String> KAFKA_CLIENT_SETTINGS = kafkaClientSettings();
 
-    /** Read by the image's start script (run-java.sh of the UBI OpenJDK image), not by the service. */
-    static final Set<String> JVM_LAUNCHER = Set.of("JAVA_OPTS", "JAVA_OPTS_APPEND");
+    /** Read by the images' entry point (k8s/images/entrypoint.sh), not by the service. */
+    static final Set<String> JVM_LAUNCHER = Set.of("JAVA_OPTS_APPEND", "JAVA_MAX_RAM_PERCENTAGE", "LIBTORCH_FLAVOR",
+            "LIBTORCH_VERSION");
 
     /**
      * Read by DJL, which only the trainer and the evaluator load: the cache for extracted natives

@@ -20,6 +20,11 @@ import java.util.concurrent.TimeUnit;
 public record RenderedManifests(Map<String, PodTemplate> deployments, Map<String, Map<String, String>> configMaps) {
 
     public static RenderedManifests render(Path kustomization) throws IOException {
+        return parse(renderYaml(kustomization));
+    }
+
+    /** The rendered YAML itself. */
+    public static String renderYaml(Path kustomization) throws IOException {
         String kubectl = System.getenv().getOrDefault("KUBECTL", "kubectl");
         Path err = Files.createTempFile("kustomize-", ".err");
         try {
@@ -29,7 +34,7 @@ public record RenderedManifests(Map<String, PodTemplate> deployments, Map<String
                 p.destroyForcibly();
                 throw new IOException(kubectl + " kustomize " + kustomization + " failed: " + Files.readString(err));
             }
-            return parse(new String(out, StandardCharsets.UTF_8));
+            return new String(out, StandardCharsets.UTF_8);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
