@@ -42,7 +42,7 @@ class RunSpecsTest {
                   baseline: 0.3
                 """);
         assertEquals("tiny", yaml.name());
-        assertEquals(new ModelSpec(4, 4, 128, 64, ModelSpec.NormPlacement.POST), yaml.model());
+        assertEquals(ModelSpec.of(4, 4, 128, 64).withNorm(ModelSpec.NormPlacement.POST, ModelSpec.NormKind.LAYERNORM), yaml.model());
         assertEquals(0.1, yaml.regularization().dropout().attention());
         assertEquals(0.0, yaml.regularization().dropout().embedding());
         assertTrue(yaml.regularization().weightTying());
@@ -77,7 +77,7 @@ class RunSpecsTest {
         Map<String, String> byField = e.errors().stream().collect(Collectors.toMap(FieldError::field, FieldError::message));
         assertEquals("model.layers must be in [1, 48], was 0", byField.get("model.layers"));
         assertEquals("model.heads must be a divisor of model.width (128), was 3", byField.get("model.heads"));
-        assertEquals("model.norm must be one of pre, post, was 'middle'", byField.get("model.norm"));
+        assertEquals("model.norm must be one of pre, post, none, was 'middle'", byField.get("model.norm"));
         assertEquals("regularization.dropout.attention must be in [0, 1), was 1.2", byField.get("regularization.dropout.attention"));
         assertEquals("regularization.label_smoothing must be in [0, 1), was -0.1", byField.get("regularization.label_smoothing"));
         assertEquals("training.batch_size must be an integer, was 'big'", byField.get("training.batch_size"));

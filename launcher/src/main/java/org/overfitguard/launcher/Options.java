@@ -17,10 +17,12 @@ import java.time.format.DateTimeFormatter;
 record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts) {
 
     static final String USAGE = """
-            usage: ./ensemble [--spec FILE] [--sweep ablation|GRID] [--keep] [--workdir DIR] [--data-root DIR]
+            usage: ./ensemble [--spec FILE] [--sweep ablation|architecture|GRID] [--keep] [--workdir DIR] [--data-root DIR]
                               [--report FILE] [--free-ports]
               --spec FILE      run this spec (YAML or JSON; missing fields take defaults) instead of the default run
-              --sweep ablation every regularizer on, then each one off in turn, then none (on the spec's base)
+              --sweep ablation every regularizer on, then each one off in turn, the other decay and smoothing forms,
+                               head dropout, then none (on the spec's base)
+              --sweep architecture  pre/post/no norm, LayerNorm/RMSNorm, with and without residuals (6+ layers)
               --sweep GRID     a grid, e.g. "regularization.dropout.residual=0,0.1;regularization.weight_decay=0,0.1"
               --keep           keep the ensemble running after the run(s) (Ctrl-C stops it)
               --workdir DIR    broker data, checkpoints and logs (default .ensemble/launch-<time>)

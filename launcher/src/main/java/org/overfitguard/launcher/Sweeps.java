@@ -16,7 +16,7 @@ final class Sweeps {
     static boolean runAndReport(RunSubmitter submitter, EventWatcher watcher, Options options, LocalEnsemble ensemble,
                                 PrintStream out, boolean terminal) throws IOException, InterruptedException {
         String base = options.spec() == null ? "" : Files.readString(options.spec());
-        String query = "ablation".equals(options.sweep()) ? "preset=ablation"
+        String query = "ablation".equals(options.sweep()) || "architecture".equals(options.sweep()) ? "preset=" + options.sweep()
                 : "grid=" + URLEncoder.encode(options.sweep(), StandardCharsets.UTF_8);
         List<String> runIds = submitter.submitSweep(query, base);
         out.println("sweep of " + runIds.size() + " runs; comparison view "

@@ -3,6 +3,8 @@ package org.overfitguard.lm;
 import ai.djl.Device;
 import java.util.Random;
 import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.spec.DropoutSpec;
+import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
@@ -16,7 +18,11 @@ final class Fixtures {
     static final int T = 8;
 
     static GptConfig tiny(NormPlacement norm, float dropout, boolean tied) {
-        return new GptConfig(V, T, 2, 2, 32, norm, dropout, dropout, dropout, tied);
+        return tiny(ModelSpec.of(2, 2, 32, T).withNorm(norm, ModelSpec.NormKind.LAYERNORM), DropoutSpec.of(dropout, dropout, dropout), tied);
+    }
+
+    static GptConfig tiny(ModelSpec model, DropoutSpec dropout, boolean tied) {
+        return new GptConfig(V, model, dropout, tied);
     }
 
     static GptModel model(GptConfig config, long seed) {

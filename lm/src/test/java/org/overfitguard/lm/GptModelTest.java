@@ -13,6 +13,8 @@ import java.util.Arrays;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.spec.DropoutSpec;
+import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
 import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.GptModel;
@@ -42,8 +44,8 @@ class GptModelTest {
 
     @Test
     void parameterCountsMatchTheFormulaAndTyingSavesVTimesC() {
-        GptConfig untied = new GptConfig(50, 12, 3, 4, 48, NormPlacement.PRE, 0, 0, 0, false);
-        GptConfig tied = new GptConfig(50, 12, 3, 4, 48, NormPlacement.PRE, 0, 0, 0, true);
+        GptConfig untied = new GptConfig(50, ModelSpec.of(3, 4, 48, 12), DropoutSpec.none(), false);
+        GptConfig tied = new GptConfig(50, ModelSpec.of(3, 4, 48, 12), DropoutSpec.none(), true);
         try (GptModel a = Fixtures.model(untied, 1); GptModel b = Fixtures.model(tied, 1)) {
             assertEquals(untied.expectedParameterCount(), a.parameterCount());
             assertEquals(tied.expectedParameterCount(), b.parameterCount());

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.overfitguard.contracts.spec.DropoutSpec;
 import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.MemoryEstimate;
@@ -37,8 +38,7 @@ class MemoryEstimateTest {
             "eval, 50258, 32, 2, 4, 128, 16, 0, 0"})
     void theEstimateBoundsTheMeasuredPeakFromAbove(String mode, int v, int t, int layers, int heads, int width, int rows,
                                                    double smoothing, double dropout) throws Exception {
-        GptConfig config = new GptConfig(v, t, layers, heads, width, ModelSpec.NormPlacement.PRE, (float) dropout,
-                (float) dropout, (float) dropout, false);
+        GptConfig config = new GptConfig(v, ModelSpec.of(layers, heads, width, t), DropoutSpec.of(dropout, dropout, dropout), false);
         long estimate = mode.equals("train") ? MemoryEstimate.trainingBytes(config, rows, smoothing > 0)
                 : MemoryEstimate.evaluationBytes(config, rows);
         long measured = measure(mode, v, t, layers, heads, width, rows, smoothing, dropout);

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.spec.DropoutSpec;
+import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.lm.eval.HeldOutEvaluator;
@@ -42,7 +44,7 @@ public final class MemoryProbe {
             batches.add(batch(k, rows, t, v));
         }
         // load the engine and touch its code paths on a toy model, so the baseline holds the library, not the run
-        try (GptModel warm = GptModel.create(new GptConfig(8, 4, 1, 1, 8, spec.model().norm(), 0, 0, 0, false), Device.cpu(), 1);
+        try (GptModel warm = GptModel.create(new GptConfig(8, ModelSpec.of(1, 1, 8, 4), DropoutSpec.none(), false), Device.cpu(), 1);
              TrainingSession s = TrainingSession.fresh(warm, RunSpecs.parse("model: {layers: 1, heads: 1, width: 8, block_size: 4}"))) {
             s.train(batch(0, 2, 4, 8));
         }

@@ -28,6 +28,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.lm.export.ModelCard;
@@ -159,12 +160,23 @@ class ModelExportTest {
     }
 
     @Test
+    void architecturesWithoutAGpt2FormAreRefusedWithTheReason() {
+        ModelSpec base = ModelSpec.of(2, 2, 32, Fixtures.T);
+        assertTrue(ModelExport.unsupported(base).isEmpty());
+        assertTrue(ModelExport.unsupported(base.withNorm(NormPlacement.POST, ModelSpec.NormKind.LAYERNORM)).isEmpty(), "post-LN: same tensors");
+        assertTrue(ModelExport.unsupported(base.withNorm(NormPlacement.PRE, ModelSpec.NormKind.RMSNORM)).orElseThrow().contains("rmsnorm"));
+        assertTrue(ModelExport.unsupported(base.withNorm(NormPlacement.NONE, ModelSpec.NormKind.LAYERNORM)).orElseThrow().contains("norm none"));
+        String both = ModelExport.unsupported(base.withResidual(false).withNorm(NormPlacement.NONE, ModelSpec.NormKind.RMSNORM)).orElseThrow();
+        assertTrue(both.contains("residual false") && both.contains("norm none") && !both.contains("rmsnorm"), both);
+    }
+
+    @Test
     void theCardSaysHowItWasTrainedAndListsTheFilesWithTheirHashes() throws IOException {
         try (GptModel model = trained(true)) {
             Path out = export(model, true);
             String card = Files.readString(out.resolve(ModelExport.CARD));
             assertTrue(card.startsWith("---\nlibrary_name: overfit-guard\n"), card);
-            for (String expected : List.of("label smoothing | 0.1 |", "On the held-out loss, patience 3", "weight decay (decoupled, AdamW) | 0.05 |",
+            for (String expected : List.of("label smoothing (uniform) | 0.1 |", "residual connections, normalization | on, pre-LN |", "On the held-out loss, patience 3", "weight decay (decoupled, AdamW) | 0.05 |",
                     "weight tying | on", "| `model.safetensors` | ",
                     ModelExport.sha256(out.resolve(ModelExport.WEIGHTS)), "checkpoint manifest SHA-256 | `abc123`",
                     "These weights were not scored", "```yaml")) {

@@ -36,6 +36,10 @@ public record RunSpec(
         return new RunSpec(name, seed, data, tokenizer, a, model, regularization, optimizer, training, earlyStopping, evaluation);
     }
 
+    public RunSpec withModel(ModelSpec m) {
+        return new RunSpec(name, seed, data, tokenizer, augmentation, m, regularization, optimizer, training, earlyStopping, evaluation);
+    }
+
     public RunSpec withRegularization(RegularizationSpec r) {
         return new RunSpec(name, seed, data, tokenizer, augmentation, model, r, optimizer, training, earlyStopping, evaluation);
     }

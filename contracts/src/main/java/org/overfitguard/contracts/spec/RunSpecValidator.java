@@ -48,6 +48,15 @@ public final class RunSpecValidator {
         } else if (!insideRoot(d.path())) {
             fail("data.path", d.path(), "a relative path inside the data root (no absolute path, no '..')");
         }
+        if (d.heldoutPath() != null) {
+            if (d.heldoutPath().isBlank() || d.heldoutPath().length() > 1024 || hasControl(d.heldoutPath(), false)) {
+                fail("data.heldout_path", d.heldoutPath(), "a relative path of at most 1024 characters, without control characters");
+            } else if (!insideRoot(d.heldoutPath())) {
+                fail("data.heldout_path", d.heldoutPath(), "a relative path inside the data root (no absolute path, no '..')");
+            } else if (d.path() != null && insideRoot(d.path()) && Path.of(d.heldoutPath()).normalize().equals(Path.of(d.path()).normalize())) {
+                fail("data.heldout_path", d.heldoutPath(), "a file or directory other than data.path (held-out text must not be trained on)");
+            }
+        }
         range("data.sentences", d.sentences(), 10, 1_000_000);
         if (!(d.heldOutFraction() > 0 && d.heldOutFraction() <= 0.5)) {
             fail("data.held_out_fraction", d.heldOutFraction(), "in (0, 0.5]");
@@ -84,6 +93,8 @@ public final class RunSpecValidator {
         rate("regularization.dropout.embedding", r.dropout().embedding());
         rate("regularization.dropout.attention", r.dropout().attention());
         rate("regularization.dropout.residual", r.dropout().residual());
+        rate("regularization.dropout.heads", r.dropout().heads());
+        rate("regularization.dropout.mlp", r.dropout().mlp());
         if (!(r.weightDecay() >= 0 && r.weightDecay() <= 10)) {
             fail("regularization.weight_decay", r.weightDecay(), "in [0, 10]");
         }

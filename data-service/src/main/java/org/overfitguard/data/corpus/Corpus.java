@@ -1,5 +1,6 @@
 package org.overfitguard.data.corpus;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,5 +12,19 @@ public record Corpus(List<String> documents, boolean synthetic) {
 
     public long chars() {
         return documents.stream().mapToLong(String::length).sum();
+    }
+
+    /** The first {@code maxChars} characters, documents in order, never half a surrogate pair. */
+    public Corpus cut(long maxChars) {
+        List<String> kept = new ArrayList<>();
+        long left = maxChars;
+        for (String d : documents) {
+            if (left <= 0) {
+                break;
+            }
+            kept.add(d.length() <= left ? d : d.substring(0, CorpusLoader.codePointBoundary(d, (int) left)));
+            left -= d.length();
+        }
+        return new Corpus(kept, synthetic);
     }
 }

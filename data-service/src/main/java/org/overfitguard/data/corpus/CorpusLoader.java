@@ -30,22 +30,34 @@ public final class CorpusLoader {
         this.maxBytes = maxBytes;
     }
 
+    /**
+     * The corpus of {@code spec.source} and {@code path}. data.max_chars cuts it here when a random
+     * split comes next (the held-out units come out of the cut corpus); with a tail split or a
+     * heldout_path it is the training part that is cut, after the split ({@link Corpus#cut}).
+     */
     public Corpus load(DataSpec spec, long seed) throws DatasetException {
         Corpus corpus = switch (spec.source()) {
             case SYNTHETIC -> new Corpus(List.of(SyntheticGrammar.english().corpus(spec.sentences(), seed)), true);
-            case FILE -> new Corpus(List.of(read(regularFile(confined(spec.path())))), false);
-            case DIRECTORY -> new Corpus(readDirectory(confined(spec.path())), false);
+            case FILE -> new Corpus(List.of(read(regularFile(confined(spec.path(), "data.path")))), false);
+            case DIRECTORY -> new Corpus(readDirectory(confined(spec.path(), "data.path")), false);
         };
-        return spec.maxChars() > 0 ? cut(corpus, spec.maxChars()) : corpus;
+        boolean cutBeforeSplit = spec.heldoutPath() == null && spec.split() == DataSpec.Split.RANDOM;
+        return spec.maxChars() > 0 && cutBeforeSplit ? corpus.cut(spec.maxChars()) : corpus;
     }
 
-    private Path confined(String relative) throws DatasetException {
+    /** The held-out set of data.heldout_path: one file, or every .txt of a directory. */
+    public Corpus loadHeldOut(DataSpec spec) throws DatasetException {
+        Path p = confined(spec.heldoutPath(), "data.heldout_path");
+        return new Corpus(Files.isDirectory(p) ? readDirectory(p) : List.of(read(regularFile(p))), false);
+    }
+
+    private Path confined(String relative, String field) throws DatasetException {
         Path candidate = root.resolve(relative).normalize();
         if (!candidate.startsWith(root)) {
-            throw new DatasetException("data.path '" + relative + "' leads outside the data root " + root);
+            throw new DatasetException(field + " '" + relative + "' leads outside the data root " + root);
         }
         if (!Files.exists(candidate)) {
-            throw new DatasetException("data.path '" + relative + "' does not exist under the data root " + root);
+            throw new DatasetException(field + " '" + relative + "' does not exist under the data root " + root);
         }
         return requireInsideRoot(candidate, relative);
     }
@@ -65,7 +77,7 @@ public final class CorpusLoader {
 
     private static Path regularFile(Path path) throws DatasetException {
         if (!Files.isRegularFile(path)) {
-            throw new DatasetException("data.path must name a file for source file, " + path + " is not one");
+            throw new DatasetException("a file was expected, " + path + " is not one (data.path of source file, or data.heldout_path)");
         }
         return path;
     }
@@ -132,21 +144,8 @@ public final class CorpusLoader {
     }
 
     /** {@code end}, or one less when it would split a surrogate pair (half a character is not text). */
-    static int codePointBoundary(String s, int end) {
+    public static int codePointBoundary(String s, int end) {
         return end > 0 && end < s.length() && Character.isHighSurrogate(s.charAt(end - 1)) && Character.isLowSurrogate(s.charAt(end))
                 ? end - 1 : end;
-    }
-
-    private static Corpus cut(Corpus corpus, long maxChars) {
-        List<String> kept = new ArrayList<>();
-        long left = maxChars;
-        for (String d : corpus.documents()) {
-            if (left <= 0) {
-                break;
-            }
-            kept.add(d.length() <= left ? d : d.substring(0, codePointBoundary(d, (int) left)));
-            left -= d.length();
-        }
-        return new Corpus(kept, corpus.synthetic());
     }
 }

@@ -8,6 +8,7 @@ import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.contracts.spec.RunFootprint;
+import org.overfitguard.contracts.spec.DataSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.TokenizerSpec;
 import org.overfitguard.data.corpus.Corpus;
@@ -43,12 +44,29 @@ public final class DatasetBuilder {
     }
 
     public Dataset build(String runId, RunSpec spec) throws DatasetException {
-        Corpus corpus = loader.load(spec.data(), spec.seed());
+        DataSpec data = spec.data();
+        Corpus corpus = loader.load(data, spec.seed());
         if (corpus.chars() == 0) {
             throw new DatasetException("the corpus is empty");
         }
-        Split split = Split.of(corpus, spec.data().heldOutFraction(), spec.data().chunkChars(), spec.seed());
-        String whole = String.join("\n\n", corpus.documents());
+        Split split;
+        String whole; // the tokenizer's vocabulary covers both parts: a held-out-only character still has an id
+        if (data.heldoutPath() != null) {
+            Corpus heldOut = loader.loadHeldOut(data);
+            if (heldOut.chars() == 0) {
+                throw new DatasetException("the held-out set data.heldout_path '" + data.heldoutPath() + "' is empty");
+            }
+            split = Split.given(corpus, heldOut).withTrainingCut(data.maxChars());
+            whole = split.trainText() + "\n\n" + split.heldOutText();
+            corpus = new Corpus(concat(split.train(), split.heldOut()), false);
+        } else if (data.split() == DataSpec.Split.TAIL) {
+            split = Split.tail(corpus, data.heldOutFraction()).withTrainingCut(data.maxChars());
+            whole = split.trainText() + "\n\n" + split.heldOutText();
+            corpus = new Corpus(concat(split.train(), split.heldOut()), corpus.synthetic());
+        } else {
+            split = Split.of(corpus, data.heldOutFraction(), data.chunkChars(), spec.seed());
+            whole = String.join("\n\n", corpus.documents());
+        }
         Tokenizer tokenizer = Tokenizers.forCorpus(spec.tokenizer().kind(), whole);
         if (tokenizer.vocabSize() > TokenizerSpec.largestVocabulary(spec.tokenizer().kind())) {
             throw new DatasetException("the corpus has " + (tokenizer.vocabSize() - 2) + " distinct characters; a char vocabulary "
@@ -71,7 +89,8 @@ public final class DatasetBuilder {
         int windows = heldOutTokens.length / window;
         if (windows == 0) {
             throw new DatasetException("the held-out split has " + heldOutTokens.length + " tokens, fewer than model.block_size + 1 = "
-                    + window + "; raise data.held_out_fraction or use a larger corpus");
+                    + window + (data.heldoutPath() != null ? "; give a larger data.heldout_path"
+                    : "; raise data.held_out_fraction or use a larger corpus"));
         }
         EntropyEstimate entropy = corpus.synthetic()
                 ? SyntheticGrammar.english().entropyPerToken(tokenizer, entropySamples, spec.seed()) : null;
@@ -79,6 +98,12 @@ public final class DatasetBuilder {
         int perRecord = windowsPerRecord(spec, tokenizer.vocabSize());
         return new Dataset(spec, runId, tokenizer, trainText, trainTokens, heldOutRecords(runId, heldOutTokens, windows, window, perRecord),
                 (long) windows * (window - 1), windows, corpus.documents().size(), corpus.chars(), charsPerToken, entropy);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     /** As many windows per held-out record as configured, or as fit one record when fewer do. */

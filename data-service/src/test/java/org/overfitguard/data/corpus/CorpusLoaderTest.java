@@ -18,7 +18,7 @@ class CorpusLoaderTest {
     Path dir;
 
     private DataSpec file(String path) {
-        return new DataSpec(DataSpec.Source.FILE, path, 10, 0.2, 64, 0);
+        return new DataSpec(DataSpec.Source.FILE, path, 10, 0.2, 64, 0, null, DataSpec.Split.RANDOM);
     }
 
     @Test
@@ -32,8 +32,8 @@ class CorpusLoaderTest {
         CorpusLoader loader = new CorpusLoader(root, 1000);
         assertEquals(List.of("alpha"), loader.load(file("a.txt"), 1).documents());
         assertEquals(List.of("beta", "gamma"),
-                loader.load(new DataSpec(DataSpec.Source.DIRECTORY, "books", 10, 0.2, 64, 0), 1).documents());
-        assertEquals(List.of("alp"), loader.load(new DataSpec(DataSpec.Source.FILE, "a.txt", 10, 0.2, 64, 3), 1).documents());
+                loader.load(new DataSpec(DataSpec.Source.DIRECTORY, "books", 10, 0.2, 64, 0, null, DataSpec.Split.RANDOM), 1).documents());
+        assertEquals(List.of("alp"), loader.load(new DataSpec(DataSpec.Source.FILE, "a.txt", 10, 0.2, 64, 3, null, DataSpec.Split.RANDOM), 1).documents());
     }
 
     @Test

@@ -61,6 +61,61 @@ class DatasetTest {
         assertTrue(d.heldOutWindows() > 50, "about a fifth of the corpus is held out");
     }
 
+    private static RunSpec withData(String data) {
+        return RunSpecs.parse("data: " + data + "\nmodel: {block_size: 24}\ntraining: {batch_size: 16}");
+    }
+
+    /** The held-out text of a dataset, decoded record by record, window by window. */
+    private static String heldOutText(Dataset d) {
+        StringBuilder text = new StringBuilder();
+        for (TokenBatch b : d.heldOut()) {
+            for (int r = 0; r < b.rows(); r++) {
+                text.append(d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols())));
+                text.append(d.tokenizer().decode(new int[] {b.targets()[(r + 1) * b.cols() - 1]}));
+            }
+        }
+        return text.toString();
+    }
+
+    @Test
+    void aTailSplitHoldsOutTheLastFractionOfTheTextAsNanoGptDoes() throws Exception {
+        numberedCorpus();
+        String text = Files.readString(root.resolve("lines.txt"));
+        int cut = (int) Math.floor(text.length() * 0.9);
+        Dataset d = builder().build("r", withData("{source: file, path: lines.txt, held_out_fraction: 0.1, split: tail}"));
+        assertEquals(text.substring(0, cut), d.trainText(), "training: the first 90 %, whole");
+        String held = heldOutText(d);
+        assertTrue(text.substring(cut).startsWith(held), "held out: windows of the last 10 %, in order");
+        assertTrue(held.length() > 0.9 * (text.length() - cut) - 25, "every whole window of the tail is held out");
+    }
+
+    @Test
+    void aTailSplitCutsOnlyTheTrainingPartToMaxChars() throws Exception {
+        numberedCorpus();
+        String text = Files.readString(root.resolve("lines.txt"));
+        Dataset d = builder().build("r", withData("{source: file, path: lines.txt, held_out_fraction: 0.1, split: tail, max_chars: 5000}"));
+        assertEquals(text.substring(0, 5000), d.trainText(), "the first 5,000 characters of the first 90 %");
+        assertTrue(text.substring((int) Math.floor(text.length() * 0.9)).startsWith(heldOutText(d)), "the whole last 10 % held out");
+    }
+
+    @Test
+    void aHeldOutPathIsTheHeldOutSetAsGivenAndItsCharactersAreInTheVocabulary() throws Exception {
+        Files.writeString(root.resolve("train.txt"), "abc abc abc ".repeat(200));
+        Files.createDirectories(root.resolve("valid"));
+        Files.writeString(root.resolve("valid/1.txt"), "abz zzz ".repeat(20));
+        Files.writeString(root.resolve("valid/2.txt"), "cab qqq ".repeat(20));
+        Dataset d = builder().build("r", withData("{source: file, path: train.txt, heldout_path: valid}"));
+        assertEquals("abc abc abc ".repeat(200), d.trainText(), "the whole corpus trains");
+        String held = heldOutText(d);
+        assertTrue(held.contains("zzz") && held.contains("qqq"), "both held-out files, and only they: " + held);
+        assertTrue(!held.contains("abc abc"), held);
+        assertEquals(1, d.tokenizer().encode("z").length, "a character only in the held-out set has an id of its own");
+
+        DatasetException e = assertThrows(DatasetException.class, () -> builder().build("r",
+                withData("{source: file, path: train.txt, heldout_path: missing.txt}")));
+        assertTrue(e.getMessage().contains("data.heldout_path 'missing.txt' does not exist"), e.getMessage());
+    }
+
     @Test
     void theSplitAndEveryBatchArePureFunctionsOfTheSeed() throws Exception {
         numberedCorpus();

@@ -123,7 +123,7 @@ public final class CheckpointStore {
             AdamW optimizer = null;
             if (withOptimizer) {
                 var o = meta.spec().optimizer();
-                optimizer = new AdamW(o.beta1(), o.beta2(), o.epsilon(), meta.spec().regularization().weightDecay());
+                optimizer = new AdamW(o.beta1(), o.beta2(), o.epsilon(), AdamW.decoupledDecay(meta.spec().regularization()));
                 try (DataInputStream state = new DataInputStream(new BufferedInputStream(Files.newInputStream(dir.resolve(OPTIMIZER))))) {
                     optimizer.load(state, model.parameters());
                 }

@@ -10,6 +10,7 @@ import org.overfitguard.contracts.events.StopRequested;
 import org.overfitguard.contracts.spec.AugmentationSpec;
 import org.overfitguard.contracts.spec.DataSpec;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
+import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
@@ -114,16 +115,21 @@ public record ModelCard(String runId, RunSpec spec, DatasetPrepared dataset, lon
         RegularizationSpec r = spec.regularization();
         AugmentationSpec a = spec.augmentation();
         md.append("## Regularization\n\n| technique | strength |\n|---|---|\n");
-        row(md, "dropout (embedding, attention, residual)", num(r.dropout().embedding()) + ", " + num(r.dropout().attention())
-                + ", " + num(r.dropout().residual()));
-        row(md, "weight decay (decoupled, AdamW)", num(r.weightDecay()));
+        row(md, "dropout (embedding, attention, residual, heads, MLP hidden)", num(r.dropout().embedding()) + ", "
+                + num(r.dropout().attention()) + ", " + num(r.dropout().residual()) + ", " + num(r.dropout().heads()) + ", "
+                + num(r.dropout().mlp()));
+        row(md, r.weightDecayMode() == RegularizationSpec.WeightDecayMode.L2 ? "weight decay (L2 penalty in the loss)"
+                : "weight decay (decoupled, AdamW)", num(r.weightDecay()));
         row(md, "weight tying", r.weightTying() ? "on" : "off");
-        row(md, "label smoothing", num(r.labelSmoothing()));
+        row(md, r.labelSmoothingMode() == RegularizationSpec.LabelSmoothingMode.OTHERS ? "label smoothing (over the wrong classes)"
+                : "label smoothing (uniform)", num(r.labelSmoothing()));
         row(md, "augmentation: synonyms, deletion, swap", num(a.synonymRate()) + ", " + num(a.deletionRate()) + ", " + num(a.swapRate()));
         row(md, "augmentation: sentence reorder (window), span deletion (length)", num(a.reorderRate()) + " (" + a.reorderWindow()
                 + "), " + num(a.spanDeletionRate()) + " (" + a.spanLength() + ")");
         row(md, "augmentation: token masking (random share)", num(a.tokenMaskRate()) + " (" + num(a.maskRandomFraction()) + ")");
-        row(md, "residual connections, normalization", "on, " + spec.model().norm().name().toLowerCase(Locale.ROOT) + "-LN");
+        ModelSpec m = spec.model();
+        row(md, "residual connections, normalization", (m.residual() ? "on" : "off") + ", " + (m.norm() == ModelSpec.NormPlacement.NONE
+                ? "none" : m.norm().name().toLowerCase(Locale.ROOT) + "-" + (m.normKind() == ModelSpec.NormKind.RMSNORM ? "RMSNorm" : "LN")));
         md.append('\n');
     }
 

@@ -22,9 +22,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.DropoutSpec;
 import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.GptModel;
@@ -53,8 +55,31 @@ public final class ModelExport {
     private ModelExport() {
     }
 
+    /**
+     * Why a model of this architecture has no GPT-2 form, if it has none: GPT-2 code computes
+     * LayerNorm (gain and shift) with residual connections. Post-LN is exported (the same tensors,
+     * said in the card and config.json); RMSNorm, no normalization and no residuals are not.
+     */
+    public static Optional<String> unsupported(ModelSpec m) {
+        List<String> why = new ArrayList<>();
+        if (m.norm() != ModelSpec.NormPlacement.NONE && m.normKind() == ModelSpec.NormKind.RMSNORM) {
+            why.add("model.norm_kind rmsnorm (GPT-2 has LayerNorm, with a shift)");
+        }
+        if (m.norm() == ModelSpec.NormPlacement.NONE) {
+            why.add("model.norm none (GPT-2 normalises)");
+        }
+        if (!m.residual()) {
+            why.add("model.residual false (GPT-2 adds every sub-layer to its input)");
+        }
+        return why.isEmpty() ? Optional.empty() : Optional.of("the export is a GPT-2 checkpoint, and this model has " + String.join(", ", why));
+    }
+
     /** Writes {@code model} with its card into {@code dir} unless an export is already there; returns its files. */
     public static List<ModelCard.FileEntry> write(GptModel model, DatasetPrepared dataset, ModelCard card, Path dir) throws IOException {
+        Optional<String> unsupported = unsupported(model.config().model());
+        if (unsupported.isPresent()) {
+            throw new IllegalArgumentException(unsupported.get());
+        }
         if (Files.isRegularFile(dir.resolve(CARD))) {
             return files(dir);
         }
@@ -158,11 +183,12 @@ public final class ModelExport {
     /** The model in an export directory, rebuilt for this project (the round trip of {@link #write}). */
     public static GptModel read(Path dir, Device device) throws IOException {
         JsonNode c = Json.mapper().readTree(Files.readString(dir.resolve(CONFIG)));
-        GptConfig config = new GptConfig(c.path("vocab_size").asInt(), c.path("n_positions").asInt(), c.path("n_layer").asInt(),
-                c.path("n_head").asInt(), c.path("n_embd").asInt(),
+        ModelSpec architecture = ModelSpec.of(c.path("n_layer").asInt(), c.path("n_head").asInt(), c.path("n_embd").asInt(),
+                c.path("n_positions").asInt()).withNorm(
                 ModelSpec.NormPlacement.valueOf(c.path("overfit_guard_norm").asText("pre").toUpperCase(java.util.Locale.ROOT)),
-                (float) c.path("embd_pdrop").asDouble(), (float) c.path("attn_pdrop").asDouble(),
-                (float) c.path("resid_pdrop").asDouble(), c.path("tie_word_embeddings").asBoolean());
+                ModelSpec.NormKind.LAYERNORM);
+        GptConfig config = new GptConfig(c.path("vocab_size").asInt(), architecture, DropoutSpec.of(c.path("embd_pdrop").asDouble(),
+                c.path("attn_pdrop").asDouble(), c.path("resid_pdrop").asDouble()), c.path("tie_word_embeddings").asBoolean());
         SafeTensors.Content content = SafeTensors.read(dir.resolve(WEIGHTS));
         GptModel model = GptModel.create(config, device, 0);
         try {

@@ -14,6 +14,9 @@ import ai.djl.util.PairList;
 /**
  * Multi-head causal self-attention. Dimensions: B batch, T time, C channels, H heads, D = C / H.
  * A position attends only to itself and earlier positions (an additive -1e9 mask above the diagonal).
+ * Three dropouts, each only in training: on the attention probabilities, on whole heads (per example:
+ * a dropped head contributes nothing at any position of that sequence, kept heads are scaled by
+ * 1 / (1 - rate)), and on the output before the residual add.
  */
 public final class CausalSelfAttention extends AbstractBlock {
 
@@ -26,12 +29,14 @@ public final class CausalSelfAttention extends AbstractBlock {
     private final Dropout attentionDropout;
     private final Dropout residualDropout;
     private final float attentionRate;
+    private final float headRate;
     private final float residualRate;
 
-    CausalSelfAttention(int width, int heads, float attentionRate, float residualRate) {
+    CausalSelfAttention(int width, int heads, float attentionRate, float headRate, float residualRate) {
         this.width = width;
         this.heads = heads;
         this.attentionRate = attentionRate;
+        this.headRate = headRate;
         this.residualRate = residualRate;
         qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).build());
         projection = addChildBlock("proj", Linear.builder().setUnits(width).build());
@@ -54,9 +59,19 @@ public final class CausalSelfAttention extends AbstractBlock {
         if (attentionRate > 0) {
             attention = attentionDropout.forward(ps, new NDList(attention), training).singletonOrThrow();
         }
-        NDArray y = attention.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, width); // (B, T, C)
+        NDArray perHead = attention.matMul(v);                                      // (B, H, T, D)
+        if (training && headRate > 0) {
+            perHead = perHead.mul(headMask(x.getManager(), b, heads, headRate));      // (B, H, T, D)
+        }
+        NDArray y = perHead.transpose(0, 2, 1, 3).reshape(b, t, width);            // (B, T, C)
         NDList out = projection.forward(ps, new NDList(y), training);              // (B, T, C)
         return residualRate > 0 ? residualDropout.forward(ps, out, training) : out;
+    }
+
+    /** (B, H, 1, 1): 0 for a dropped head of an example (probability {@code rate}), else 1 / (1 - rate). */
+    static NDArray headMask(NDManager manager, long batch, int heads, float rate) {
+        return manager.randomUniform(0f, 1f, new Shape(batch, heads, 1, 1)).gte(rate)
+                .toType(DataType.FLOAT32, false).div(1 - rate);
     }
 
     /** (T, T): 0 where key position <= query position, -1e9 above the diagonal. */

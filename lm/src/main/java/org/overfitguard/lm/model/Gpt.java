@@ -7,11 +7,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
@@ -21,7 +21,7 @@ import java.util.List;
 /**
  * A decoder-only GPT. Dimensions: B batch, T time (&lt;= block size), C channels, V vocabulary.
  * <pre>
- * ids (B, T) -> wte[ids] + wpe[0..T) -> dropout -> N x TransformerBlock -> LayerNorm -> logits (B, T, V)
+ * ids (B, T) -> wte[ids] + wpe[0..T) -> dropout -> N x TransformerBlock -> norm (unless none) -> logits (B, T, V)
  * </pre>
  * With weight tying the output projection is the token embedding itself: one parameter used twice
  * (autograd sums both gradients), V x C fewer parameters. Weights start N(0, 0.02), biases 0.
@@ -35,7 +35,7 @@ public final class Gpt extends AbstractBlock {
     private final Parameter positionEmbedding; // (T, C)
     private final Dropout embeddingDropout;
     private final List<TransformerBlock> blocks = new ArrayList<>();
-    private final LayerNorm finalNorm;
+    private final Block finalNorm;             // null without normalization
     private final Linear head;                 // (V, C) weight, no bias; null when tied
 
     public Gpt(GptConfig config) {
@@ -49,7 +49,8 @@ public final class Gpt extends AbstractBlock {
         for (int i = 0; i < config.layers(); i++) {
             blocks.add(addChildBlock("h" + i, new TransformerBlock(config)));
         }
-        finalNorm = addChildBlock("lnF", TransformerBlock.channelNorm());
+        Block norm = TransformerBlock.channelNorm(config.model());
+        finalNorm = norm == null ? null : addChildBlock("lnF", norm);
         head = config.weightTying() ? null
                 : addChildBlock("head", Linear.builder().setUnits(config.vocabSize()).optBias(false).build());
         setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
@@ -77,7 +78,9 @@ public final class Gpt extends AbstractBlock {
         for (TransformerBlock block : blocks) {
             h = block.forward(ps, h, training);                                    // (B, T, C)
         }
-        h = finalNorm.forward(ps, h, training);                                    // (B, T, C)
+        if (finalNorm != null) {
+            h = finalNorm.forward(ps, h, training);                                // (B, T, C)
+        }
         return head == null ? Linear.linear(h.singletonOrThrow(), wte)             // (B, T, V)
                 : head.forward(ps, h, training);
     }
@@ -95,7 +98,9 @@ public final class Gpt extends AbstractBlock {
         for (TransformerBlock block : blocks) {
             block.initialize(manager, dataType, bTC);
         }
-        finalNorm.initialize(manager, dataType, bTC);
+        if (finalNorm != null) {
+            finalNorm.initialize(manager, dataType, bTC);
+        }
         if (head != null) {
             head.initialize(manager, dataType, bTC);
         }

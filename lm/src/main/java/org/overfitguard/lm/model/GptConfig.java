@@ -1,50 +1,93 @@
 package org.overfitguard.lm.model;
 
+import org.overfitguard.contracts.spec.DropoutSpec;
 import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /**
- * Everything that fixes the model's shape and its in-model regularizers.
+ * Everything that fixes the model's shape and its in-model regularizers: the spec's model section,
+ * its dropout rates, weight tying, and V from the run's tokenizer.
  *
- * @param vocabSize         V, from the run's tokenizer
- * @param blockSize         T, the longest context
- * @param layers            transformer blocks
- * @param heads             H; width / heads is the head size D
- * @param width             C
- * @param norm              pre-LN (default: stable without warmup tricks) or post-LN (the 2017 transformer)
- * @param embeddingDropout  after token + position embeddings
- * @param attentionDropout  on attention probabilities
- * @param residualDropout   on each residual branch before it is added back
- * @param weightTying       output projection = token embedding (one parameter)
+ * @param vocabSize   V
+ * @param model       layers, heads H, width C (C / H is the head size D), block size T, norm placement
+ *                    and kind, residual connections
+ * @param dropout     embedding, attention, residual, head and MLP dropout rates
+ * @param weightTying output projection = token embedding (one parameter)
  */
-public record GptConfig(int vocabSize, int blockSize, int layers, int heads, int width, ModelSpec.NormPlacement norm,
-                        float embeddingDropout, float attentionDropout, float residualDropout, boolean weightTying) {
+public record GptConfig(int vocabSize, ModelSpec model, DropoutSpec dropout, boolean weightTying) {
 
     public GptConfig {
-        if (vocabSize < 2 || blockSize < 1 || layers < 1 || heads < 1 || width < 1 || width % heads != 0) {
+        if (vocabSize < 2 || model.blockSize() < 1 || model.layers() < 1 || model.heads() < 1 || model.width() < 1
+                || model.width() % model.heads() != 0) {
             throw new IllegalArgumentException("inconsistent model config: " + this);
         }
     }
 
     public static GptConfig of(RunSpec spec, int vocabSize) {
-        ModelSpec m = spec.model();
-        var d = spec.regularization().dropout();
-        return new GptConfig(vocabSize, m.blockSize(), m.layers(), m.heads(), m.width(), m.norm(),
-                (float) d.embedding(), (float) d.attention(), (float) d.residual(), spec.regularization().weightTying());
+        return new GptConfig(vocabSize, spec.model(), spec.regularization().dropout(), spec.regularization().weightTying());
+    }
+
+    public int blockSize() {
+        return model.blockSize();
+    }
+
+    public int layers() {
+        return model.layers();
+    }
+
+    public int heads() {
+        return model.heads();
+    }
+
+    public int width() {
+        return model.width();
+    }
+
+    public ModelSpec.NormPlacement norm() {
+        return model.norm();
+    }
+
+    public float embeddingDropout() {
+        return (float) dropout.embedding();
+    }
+
+    public float attentionDropout() {
+        return (float) dropout.attention();
+    }
+
+    public float residualDropout() {
+        return (float) dropout.residual();
+    }
+
+    public float headDropout() {
+        return (float) dropout.heads();
+    }
+
+    public float mlpDropout() {
+        return (float) dropout.mlp();
     }
 
     /**
-     * Parameter count by formula: embeddings V*C + T*C; per block two LayerNorms (4C), attention
-     * (3C*C + 3C + C*C + C), MLP (4C*C + 4C + 4C*C + C); final LayerNorm 2C; output V*C unless tied.
+     * Parameter count by formula: embeddings V*C + T*C; per block two norms, attention
+     * (3C*C + 3C + C*C + C), MLP (4C*C + 4C + 4C*C + C); the final norm; output V*C unless tied. A
+     * LayerNorm has a gain and a shift (2C), an RMSNorm a gain only (C), no normalization nothing.
      */
     public long expectedParameterCount() {
-        return parameterCount(vocabSize, blockSize, layers, width, weightTying);
+        return parameterCount(vocabSize, blockSize(), layers(), width(), weightTying, normParameters(model));
+    }
+
+    /** Parameters of one norm per channel: 2 (LayerNorm: gain, shift), 1 (RMSNorm: gain) or 0 (none). */
+    public static int normParameters(ModelSpec model) {
+        if (model.norm() == ModelSpec.NormPlacement.NONE) {
+            return 0;
+        }
+        return model.normKind() == ModelSpec.NormKind.RMSNORM ? 1 : 2;
     }
 
     /** The same formula for any shape, also one that would not make a valid model. */
-    public static long parameterCount(long vocabSize, long blockSize, long layers, long width, boolean tied) {
+    public static long parameterCount(long vocabSize, long blockSize, long layers, long width, boolean tied, int perNorm) {
         long c = width;
-        long perBlock = 4 * c + (3 * c * c + 3 * c + c * c + c) + (4 * c * c + 4 * c + 4 * c * c + c);
-        return vocabSize * c + blockSize * c + layers * perBlock + 2 * c + (tied ? 0 : vocabSize * c);
+        long perBlock = 2 * perNorm * c + (3 * c * c + 3 * c + c * c + c) + (4 * c * c + 4 * c + 4 * c * c + c);
+        return vocabSize * c + blockSize * c + layers * perBlock + perNorm * c + (tied ? 0 : vocabSize * c);
     }
 }

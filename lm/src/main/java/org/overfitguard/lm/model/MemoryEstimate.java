@@ -2,6 +2,7 @@ package org.overfitguard.lm.model;
 
 import java.util.Map;
 import java.util.Optional;
+import org.overfitguard.contracts.spec.ModelSpec;
 
 /**
  * Peak native memory of training and evaluating a GPT, estimated from its shape before any of it
@@ -55,18 +56,31 @@ public final class MemoryEstimate {
 
     /** Peak bytes of one training step with {@code rows} sequences of the block size. */
     public static long trainingBytes(GptConfig c, int rows, boolean labelSmoothing) {
+        return trainingBytes(c, rows, labelSmoothing, false);
+    }
+
+    /**
+     * As {@link #trainingBytes(GptConfig, int, boolean)}, with the switches beyond the measured
+     * baseline counted by their extra outputs: MLP dropout 8 C per token and layer (mask and output
+     * of the 4C hidden layer), head dropout 2 C, RMSNorm 6 C (its square, mean and division are
+     * separate ops where LayerNorm is one), the L2 penalty 2 P (every weight squared, then summed).
+     */
+    public static long trainingBytes(GptConfig c, int rows, boolean labelSmoothing, boolean l2Penalty) {
         double tokens = (double) rows * c.blockSize();
-        double perLayer = (20 + (c.residualDropout() > 0 ? 2 : 0)) * (double) c.width()
+        boolean rms = c.norm() != ModelSpec.NormPlacement.NONE && c.model().normKind() == ModelSpec.NormKind.RMSNORM;
+        double perLayer = (20 + (c.residualDropout() > 0 ? 2 : 0) + (c.mlpDropout() > 0 ? 8 : 0) + (c.headDropout() > 0 ? 2 : 0)
+                + (rms ? 6 : 0)) * (double) c.width()
                 + (6 + (c.attentionDropout() > 0 ? 2 : 0)) * (double) c.heads() * c.blockSize();
         double perToken = c.layers() * perLayer + (3 + (labelSmoothing ? 1 : 0)) * (double) c.vocabSize() + 4.0 * c.width();
-        double floats = 14.0 * c.expectedParameterCount() + tokens * perToken;
+        double floats = (14.0 + (l2Penalty ? 2 : 0)) * c.expectedParameterCount() + tokens * perToken;
         return bytes(floats);
     }
 
     /** Peak bytes of evaluating {@code rows} sequences in one forward pass. */
     public static long evaluationBytes(GptConfig c, int rows) {
         double tokens = (double) rows * c.blockSize();
-        double perLayer = 26.0 * c.width() + 4.5 * c.heads() * c.blockSize();
+        boolean rms = c.norm() != ModelSpec.NormPlacement.NONE && c.model().normKind() == ModelSpec.NormKind.RMSNORM;
+        double perLayer = (26.0 + (rms ? 6 : 0)) * c.width() + 4.5 * c.heads() * c.blockSize();
         double floats = c.expectedParameterCount() + tokens * (c.layers() * perLayer + 2.5 * c.vocabSize() + 4.0 * c.width());
         return bytes(floats);
     }

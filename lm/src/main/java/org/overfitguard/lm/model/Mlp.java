@@ -11,24 +11,31 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** The position-wise MLP: C -> 4C -> GELU (exact, erf form) -> C, then residual dropout. */
+/** The position-wise MLP: C -> 4C -> GELU (exact, erf form) -> hidden dropout -> C, then residual dropout. */
 public final class Mlp extends AbstractBlock {
 
     private final Linear expand;
     private final Linear contract;
+    private final Dropout hiddenDropout;
     private final Dropout residualDropout;
+    private final float hiddenRate;
     private final float residualRate;
 
-    Mlp(int width, float residualRate) {
+    Mlp(int width, float hiddenRate, float residualRate) {
+        this.hiddenRate = hiddenRate;
         this.residualRate = residualRate;
         expand = addChildBlock("fc", Linear.builder().setUnits(4L * width).build());
         contract = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        hiddenDropout = addChildBlock("hiddenDrop", Dropout.builder().optRate(hiddenRate).build());
         residualDropout = addChildBlock("residDrop", Dropout.builder().optRate(residualRate).build());
     }
 
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList hidden = Activation.gelu(expand.forward(ps, inputs, training)); // (B, T, 4C)
+        if (hiddenRate > 0) {
+            hidden = hiddenDropout.forward(ps, hidden, training);              // (B, T, 4C)
+        }
         NDList out = contract.forward(ps, hidden, training);                   // (B, T, C)
         return residualRate > 0 ? residualDropout.forward(ps, out, training) : out;
     }
@@ -42,7 +49,9 @@ public final class Mlp extends AbstractBlock {
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         Shape bTC = inputShapes[0];
         expand.initialize(manager, dataType, bTC);
-        contract.initialize(manager, dataType, new Shape(bTC.get(0), bTC.get(1), bTC.get(2) * 4));
+        Shape bT4C = new Shape(bTC.get(0), bTC.get(1), bTC.get(2) * 4);
+        contract.initialize(manager, dataType, bT4C);
+        hiddenDropout.initialize(manager, dataType, bT4C);
         residualDropout.initialize(manager, dataType, bTC);
     }
 }

@@ -7,6 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import org.overfitguard.contracts.spec.RegularizationSpec;
 import java.util.Map;
 import org.overfitguard.lm.model.GptModel.NamedParameter;
 
@@ -81,6 +82,11 @@ public final class AdamW {
 
     public long step() {
         return step;
+    }
+
+    /** The decoupled decay coefficient the spec asks of the optimizer: λ in decoupled mode, 0 in l2 mode (the loss carries it). */
+    public static double decoupledDecay(RegularizationSpec r) {
+        return r.weightDecayMode() == RegularizationSpec.WeightDecayMode.DECOUPLED ? r.weightDecay() : 0;
     }
 
     public int decayCount(List<NamedParameter> parameters) {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.spec.OptimizerSpec;
+import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.lm.model.GptModel;
 import org.overfitguard.lm.model.GradMode;
@@ -23,7 +24,7 @@ import org.overfitguard.lm.model.Seeds;
  * refuses a batch whose index is not the next step, so nothing is skipped or trained twice.
  *
  * <p>Each step: reseed from (run seed, step) so dropout is reproducible, forward with dropout,
- * label-smoothed loss, backward, global-norm clipping, AdamW with the scheduled rate, zero grads.
+ * label-smoothed loss (plus the L2 penalty in weight_decay_mode l2), backward, global-norm clipping, AdamW with the scheduled rate, zero grads.
  */
 public final class TrainingSession implements AutoCloseable {
 
@@ -33,7 +34,8 @@ public final class TrainingSession implements AutoCloseable {
     private final LabelSmoothedCrossEntropy objective;
     private final double clipNorm;
     private final long runSeed;
-    private final boolean smoothed;
+    private final float l2;               // λ of weight_decay_mode l2, else 0
+    private final boolean plainObjective; // the objective is the plain cross-entropy (no smoothing, no penalty)
     private long step;
 
     public TrainingSession(GptModel model, AdamW optimizer, RunSpec spec, long step) {
@@ -41,8 +43,10 @@ public final class TrainingSession implements AutoCloseable {
         this.optimizer = optimizer;
         OptimizerSpec o = spec.optimizer();
         this.schedule = new LearningRateSchedule(o.learningRate(), o.minLearningRate(), o.warmupSteps(), spec.training().maxSteps());
-        this.objective = new LabelSmoothedCrossEntropy(spec.regularization().labelSmoothing());
-        this.smoothed = spec.regularization().labelSmoothing() > 0;
+        RegularizationSpec r = spec.regularization();
+        this.objective = new LabelSmoothedCrossEntropy(r.labelSmoothing(), r.labelSmoothingMode());
+        this.l2 = r.weightDecayMode() == RegularizationSpec.WeightDecayMode.L2 && r.weightDecay() > 0 ? (float) r.weightDecay() : 0f;
+        this.plainObjective = r.labelSmoothing() == 0 && l2 == 0;
         this.clipNorm = o.gradClipNorm();
         this.runSeed = spec.seed();
         this.step = step;
@@ -51,7 +55,7 @@ public final class TrainingSession implements AutoCloseable {
     /** A new model and optimizer for the spec, initialized from the run seed. */
     public static TrainingSession fresh(GptModel model, RunSpec spec) {
         OptimizerSpec o = spec.optimizer();
-        AdamW adamW = new AdamW(o.beta1(), o.beta2(), o.epsilon(), spec.regularization().weightDecay());
+        AdamW adamW = new AdamW(o.beta1(), o.beta2(), o.epsilon(), AdamW.decoupledDecay(spec.regularization()));
         adamW.initialize(model.parameters());
         return new TrainingSession(model, adamW, spec, 0);
     }
@@ -77,10 +81,14 @@ public final class TrainingSession implements AutoCloseable {
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 logits = model.logits(inputs, true);                                            // (B, T, V)
                 objectiveValue = objective.evaluate(new NDList(targets), new NDList(logits));
+                NDArray penalty = l2 > 0 ? L2Penalty.of(parameters, l2) : null;
+                if (penalty != null) {
+                    objectiveValue = objectiveValue.add(penalty);
+                }
                 collector.backward(objectiveValue);
             }
             loss = objectiveValue.getFloat();
-            crossEntropy = smoothed ? CrossEntropy.mean(logits, targets) : loss;
+            crossEntropy = plainObjective ? loss : CrossEntropy.mean(logits, targets);
             List<NDArray> grads = new ArrayList<>(parameters.size());
             for (NamedParameter p : parameters) {
                 grads.add(p.array().getGradient());

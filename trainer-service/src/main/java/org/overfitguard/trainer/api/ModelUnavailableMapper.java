@@ -15,7 +15,7 @@ public class ModelUnavailableMapper implements ExceptionMapper<ModelUnavailableE
     public Response toResponse(ModelUnavailableException e) {
         Response.ResponseBuilder r = switch (e.kind()) {
             case NOT_FOUND -> Response.status(Response.Status.NOT_FOUND);
-            case NOT_READY -> Response.status(Response.Status.CONFLICT);
+            case NOT_READY, NOT_EXPORTABLE -> Response.status(Response.Status.CONFLICT);
             case BUSY -> Response.status(Response.Status.SERVICE_UNAVAILABLE).header("Retry-After", "5");
         };
         return r.type(MediaType.APPLICATION_JSON).entity(Map.of("error", e.getMessage())).build();

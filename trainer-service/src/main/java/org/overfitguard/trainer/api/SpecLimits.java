@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.overfitguard.contracts.spec.FieldError;
 import org.overfitguard.contracts.spec.InvalidRunSpecException;
+import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.contracts.spec.RunFootprint;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
@@ -75,7 +76,8 @@ public class SpecLimits {
             errors.add(new FieldError("model", "about " + parameters + " parameters",
                     "at most " + l.maxParameters() + " parameters on this trainer (trainer.limits.max-parameters)"));
         }
-        long memory = (long) (MemoryEstimate.trainingBytes(model, spec.training().batchSize(), spec.regularization().labelSmoothing() > 0)
+        long memory = (long) (MemoryEstimate.trainingBytes(model, spec.training().batchSize(), spec.regularization().labelSmoothing() > 0,
+                spec.regularization().weightDecayMode() == RegularizationSpec.WeightDecayMode.L2 && spec.regularization().weightDecay() > 0)
                 * MemoryEstimate.allocatorFactor(System.getenv()));
         if (memory > memoryBudget()) {
             errors.add(new FieldError("training.batch_size", batchSize, "small enough for the estimated peak training memory, "

@@ -96,6 +96,10 @@ public class ModelLibrary {
 
     /** Exports those weights with their model card, or finds the export already there. */
     public List<ModelCard.FileEntry> export(RunRecord run, Long step) {
+        ModelExport.unsupported(run.requested().spec().model()).ifPresent(reason -> {
+            throw new ModelUnavailableException(ModelUnavailableException.Kind.NOT_EXPORTABLE, "run " + run.runId()
+                    + " cannot be exported: " + reason + "; POST /runs/" + run.runId() + "/generate still serves it");
+        });
         Path target = exportDir(run.runId(), step);
         if (Files.isRegularFile(target.resolve(ModelExport.CARD))) {
             return files(target);

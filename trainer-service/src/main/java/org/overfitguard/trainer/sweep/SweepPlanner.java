@@ -4,12 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.AugmentationSpec;
 import org.overfitguard.contracts.spec.DropoutSpec;
 import org.overfitguard.contracts.spec.FieldError;
 import org.overfitguard.contracts.spec.InvalidRunSpecException;
+import org.overfitguard.contracts.spec.ModelSpec;
+import org.overfitguard.contracts.spec.ModelSpec.NormKind;
+import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
 import org.overfitguard.contracts.spec.RegularizationSpec;
+import org.overfitguard.contracts.spec.RegularizationSpec.LabelSmoothingMode;
+import org.overfitguard.contracts.spec.RegularizationSpec.WeightDecayMode;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 
@@ -18,7 +24,9 @@ import org.overfitguard.contracts.spec.RunSpecs;
  *
  * <p>The "ablation" preset: {@code all} (every regularizer on), then each one off in turn
  * ({@code no-dropout}, {@code no-weight-decay}, {@code no-label-smoothing}, {@code no-weight-tying},
- * {@code no-augmentation}), then {@code none}. "On" means the base's own setting when it has one,
+ * {@code no-augmentation}), then the other weight decay form ({@code weight-decay-l2} when the base
+ * decays decoupled), the other label smoothing form ({@code label-smoothing-others}), {@code
+ * plus-head-dropout} (whole heads dropped at 0.1 besides the rest), then {@code none}. "On" means the base's own setting when it has one,
  * else: dropout 0.1 everywhere, weight decay 0.1, label smoothing 0.1, tying on, and light
  * augmentation (synonyms, deletions and swaps 0.05, sentence reordering 0.1, span deletion 0.02,
  * token masking 0.05). Early stopping and residual + LayerNorm stay as the base has them: they are
@@ -40,23 +48,63 @@ public final class SweepPlanner {
 
     public static List<Variant> ablation(RunSpec base) {
         RegularizationSpec r = base.regularization();
-        DropoutSpec dropout = r.dropout().any() ? r.dropout() : new DropoutSpec(0.1, 0.1, 0.1);
+        DropoutSpec dropout = r.dropout().any() ? r.dropout() : DropoutSpec.of(0.1, 0.1, 0.1);
         double decay = r.weightDecay() > 0 ? r.weightDecay() : 0.1;
         double smoothing = r.labelSmoothing() > 0 ? r.labelSmoothing() : 0.1;
         AugmentationSpec a = base.augmentation();
         AugmentationSpec augmentation = a.any() ? a : new AugmentationSpec(0.05, 0.05, 0.05, 0.1, a.reorderWindow(), 0.02,
                 a.spanLength(), 0.05, a.maskRandomFraction());
         AugmentationSpec noAugmentation = AugmentationSpec.defaults();
-        RegularizationSpec all = new RegularizationSpec(dropout, decay, true, smoothing);
+        RegularizationSpec all = r.withDropout(dropout).withWeightDecay(decay, r.weightDecayMode()).withWeightTying(true)
+                .withLabelSmoothing(smoothing, r.labelSmoothingMode());
+        DropoutSpec withHeads = new DropoutSpec(dropout.embedding(), dropout.attention(), dropout.residual(),
+                dropout.heads() > 0 ? dropout.heads() : 0.1, dropout.mlp());
+        WeightDecayMode otherDecay = r.weightDecayMode() == WeightDecayMode.L2 ? WeightDecayMode.DECOUPLED : WeightDecayMode.L2;
+        LabelSmoothingMode otherSmoothing = r.labelSmoothingMode() == LabelSmoothingMode.OTHERS
+                ? LabelSmoothingMode.UNIFORM : LabelSmoothingMode.OTHERS;
         List<Variant> variants = new ArrayList<>();
         variants.add(variant(base, "all", all, augmentation));
-        variants.add(variant(base, "no-dropout", new RegularizationSpec(DropoutSpec.none(), decay, true, smoothing), augmentation));
-        variants.add(variant(base, "no-weight-decay", new RegularizationSpec(dropout, 0, true, smoothing), augmentation));
-        variants.add(variant(base, "no-label-smoothing", new RegularizationSpec(dropout, decay, true, 0), augmentation));
-        variants.add(variant(base, "no-weight-tying", new RegularizationSpec(dropout, decay, false, smoothing), augmentation));
+        variants.add(variant(base, "no-dropout", all.withDropout(DropoutSpec.none()), augmentation));
+        variants.add(variant(base, "no-weight-decay", all.withWeightDecay(0, all.weightDecayMode()), augmentation));
+        variants.add(variant(base, "no-label-smoothing", all.withLabelSmoothing(0, all.labelSmoothingMode()), augmentation));
+        variants.add(variant(base, "no-weight-tying", all.withWeightTying(false), augmentation));
         variants.add(variant(base, "no-augmentation", all, noAugmentation));
+        variants.add(variant(base, "weight-decay-" + otherDecay.name().toLowerCase(Locale.ROOT),
+                all.withWeightDecay(decay, otherDecay), augmentation));
+        variants.add(variant(base, "label-smoothing-" + otherSmoothing.name().toLowerCase(Locale.ROOT),
+                all.withLabelSmoothing(smoothing, otherSmoothing), augmentation));
+        if (dropout.heads() == 0) {
+            variants.add(variant(base, "plus-head-dropout", all.withDropout(withHeads), augmentation));
+        }
         variants.add(variant(base, "none", RegularizationSpec.defaults(), noAugmentation));
         return variants;
+    }
+
+    /** The shallowest model the architecture preset compares on: where skip paths and normalization matter. */
+    public static final int ARCHITECTURE_MIN_LAYERS = 6;
+
+    /**
+     * The "architecture" preset (the request's point 7): the base's regularization on a model of at
+     * least {@value #ARCHITECTURE_MIN_LAYERS} layers, with {@code pre-layernorm} (the default
+     * block), {@code post-layernorm}, {@code pre-rmsnorm}, {@code post-rmsnorm}, {@code no-norm},
+     * {@code no-residual} (pre-LayerNorm without skip paths) and {@code no-residual-no-norm}.
+     */
+    public static List<Variant> architecture(RunSpec base) {
+        ModelSpec m = base.model();
+        ModelSpec deep = ModelSpec.of(Math.max(m.layers(), ARCHITECTURE_MIN_LAYERS), m.heads(), m.width(), m.blockSize());
+        List<Variant> variants = new ArrayList<>();
+        variants.add(model(base, "pre-layernorm", deep));
+        variants.add(model(base, "post-layernorm", deep.withNorm(NormPlacement.POST, NormKind.LAYERNORM)));
+        variants.add(model(base, "pre-rmsnorm", deep.withNorm(NormPlacement.PRE, NormKind.RMSNORM)));
+        variants.add(model(base, "post-rmsnorm", deep.withNorm(NormPlacement.POST, NormKind.RMSNORM)));
+        variants.add(model(base, "no-norm", deep.withNorm(NormPlacement.NONE, NormKind.LAYERNORM)));
+        variants.add(model(base, "no-residual", deep.withResidual(false)));
+        variants.add(model(base, "no-residual-no-norm", deep.withResidual(false).withNorm(NormPlacement.NONE, NormKind.LAYERNORM)));
+        return variants;
+    }
+
+    private static Variant model(RunSpec base, String name, ModelSpec m) {
+        return new Variant(name, base.withModel(m).withName(base.name() + "/" + name));
     }
 
     private static Variant variant(RunSpec base, String name, RegularizationSpec r, AugmentationSpec a) {

@@ -42,18 +42,21 @@ public class SweepResource {
     @Consumes({MediaType.APPLICATION_JSON, "application/yaml", "application/x-yaml", "text/yaml"})
     @RolesAllowed(RunResource.SUBMITTER)
     @Operation(summary = "Submit a sweep", description = "Body: the base run spec (JSON or YAML). Query: preset=ablation "
-            + "(all regularizers on, each off in turn, none) or grid=path=v1,v2;path2=v3. 202 with the sweep id and "
+            + "(all regularizers on, each off in turn, the other weight decay and label smoothing forms, head dropout, none), "
+            + "preset=architecture (pre/post/no norm, LayerNorm/RMSNorm, with and without residuals, on at least 6 layers) or grid=path=v1,v2;path2=v3. 202 with the sweep id and "
             + "its runs, or 400 listing every invalid field of every variant.")
     public Response submit(@QueryParam("preset") String preset, @QueryParam("grid") String grid, String body) {
         RunSpec base = limits.validate(body);
         List<SweepPlanner.Variant> variants;
         if ("ablation".equals(preset) && grid == null) {
             variants = SweepPlanner.ablation(base);
+        } else if ("architecture".equals(preset) && grid == null) {
+            variants = SweepPlanner.architecture(base);
         } else if (preset == null && grid != null) {
             variants = SweepPlanner.grid(base, grid);
         } else {
             throw new InvalidRunSpecException(List.of(new FieldError(preset != null ? "preset" : "grid",
-                    preset != null ? preset : String.valueOf(grid), "exactly one of preset=ablation or grid=path=v1,v2;...")));
+                    preset != null ? preset : String.valueOf(grid), "exactly one of preset=ablation, preset=architecture or grid=path=v1,v2;...")));
         }
         for (SweepPlanner.Variant v : variants) {
             limits.validate(RunSpecs.toJson(v.spec()));
