@@ -36,6 +36,26 @@ function renderHeader(run) {
   }
 }
 
+// The run's switches in a line each: the architecture (the request's point 7), the regularizers in
+// the model and the loss, and where its held-out data comes from.
+function switches(spec) {
+  if (!spec) return [];
+  const m = spec.model || {}, r = spec.regularization || {}, d = r.dropout || {}, data = spec.data || {};
+  const norm = m.norm === 'none' ? 'no norm' : `${m.norm}-${m.norm_kind === 'rmsnorm' ? 'RMSNorm' : 'LayerNorm'}`;
+  const drops = ['embedding', 'attention', 'residual', 'heads', 'mlp'].filter(k => d[k] > 0).map(k => `${k} ${d[k]}`);
+  const regs = [];
+  if (drops.length) regs.push(`dropout ${drops.join(', ')}`);
+  if (r.weight_decay > 0) regs.push(`weight decay ${r.weight_decay} (${r.weight_decay_mode === 'l2' ? 'L2 in the loss' : 'decoupled'})`);
+  if (r.label_smoothing > 0) regs.push(`label smoothing ${r.label_smoothing} (${r.label_smoothing_mode === 'others' ? 'over the wrong classes' : 'uniform'})`);
+  if (r.weight_tying) regs.push('weight tying');
+  const heldOut = data.heldout_path ? `the file ${data.heldout_path}`
+    : `${data.split === 'tail' ? 'the last' : 'a random'} ${Math.round(100 * data.held_out_fraction)} %`;
+  return [
+    fact('architecture', `${m.layers} × ${norm}, residual ${m.residual === false ? 'off' : 'on'}`),
+    fact('regularizers', regs.length ? regs.join(' · ') : 'none in the model and loss'),
+    fact('held out', heldOut)];
+}
+
 function renderFacts(run) {
   const progress = run.max_steps
     ? el('div', {class: 'progress'}, el('span', {style: `width:${Math.min(100, 100 * run.step / run.max_steps).toFixed(1)}%`}))
@@ -50,7 +70,8 @@ function renderFacts(run) {
     fact('tokens / s', int(run.tokens_per_second)),
     fact('steps / s', fixed(run.steps_per_second, 2)),
     fact('checkpoints', int(run.checkpoints)),
-    fact('updated', time(run.updated_at)));
+    fact('updated', time(run.updated_at)),
+    ...switches(run.spec));
 }
 
 function renderLossChart(run) {

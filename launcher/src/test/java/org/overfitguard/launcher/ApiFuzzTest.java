@@ -346,6 +346,15 @@ class ApiFuzzTest {
                 entry("evaluation.sample_temperature", Arbitraries.oneOf(Arbitraries.doubles().lessOrEqual(0), Arbitraries.doubles().greaterThan(10))),
                 entry("data.held_out_fraction", Arbitraries.oneOf(Arbitraries.doubles().lessOrEqual(0), Arbitraries.doubles().greaterThan(0.5))),
                 entry("data.source", Arbitraries.of("url", "http", "s3", "FILEX")),
+                entry("data.split", Arbitraries.of("head", "randomly", "", "TAIL ")),
+                entry("data.heldout_path", Arbitraries.of("../valid.txt", "/etc/passwd", "a/../../b", "", "x\u0000y")),
+                entry("model.norm", Arbitraries.of("middle", "layernorm", "pre-ln", "")),
+                entry("model.norm_kind", Arbitraries.of("batchnorm", "pre", "rms", "")),
+                entry("model.residual", Arbitraries.of("yes", "1", "on")),
+                entry("regularization.dropout.heads", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterOrEqual(1))),
+                entry("regularization.dropout.mlp", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterOrEqual(1))),
+                entry("regularization.weight_decay_mode", Arbitraries.of("adamw", "L3", "", "decay")),
+                entry("regularization.label_smoothing_mode", Arbitraries.of("all", "uniformly", "", "other")),
                 entry("tokenizer.kind", Arbitraries.of("word", "bpe", "", "unigram")),
                 entry("name", Arbitraries.of("", " ", "x".repeat(81), "a\u0000b", "tab\u0007bell")));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,7 +15,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.overfitguard.contracts.batch.TokenBatch;
+import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.lm.checkpoint.Checkpoint;
 import org.overfitguard.lm.checkpoint.CheckpointException;
 import org.overfitguard.lm.checkpoint.CheckpointMeta;
@@ -137,6 +140,30 @@ class TrainingAndCheckpointTest {
         e = assertThrows(CheckpointException.class, () -> CheckpointStore.verify(checkpoint.dir()));
         assertTrue(e.getMessage().contains("no MANIFEST.sha256"), e.getMessage());
         assertThrows(CheckpointException.class, () -> CheckpointStore.verify(dir.resolve("nowhere")));
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheArchitectureSwitchesIsReadWithTheirDefaults() throws Exception {
+        RunSpec spec = RunSpecs.parse("model: {layers: 2, heads: 2, width: 32, block_size: 8, norm: post}\n"
+                + "regularization: {dropout: {attention: 0.1}, weight_tying: true}\ntraining: {batch_size: 4}");
+        CheckpointStore store = new CheckpointStore(dir);
+        Checkpoint checkpoint;
+        GptConfig written;
+        try (TrainingSession s = session(spec)) {
+            s.train(Fixtures.batch(0, 2, 0));
+            checkpoint = store.write("run-old", s, meta(s, spec));
+            written = s.model().config();
+        }
+        // meta.json as the previous format wrote the model: flat fields, no residual / norm_kind / head or MLP dropout
+        Path meta = checkpoint.dir().resolve("meta.json");
+        ObjectNode tree = (ObjectNode) Json.mapper().readTree(meta.toFile());
+        ObjectNode flat = Json.mapper().createObjectNode();
+        flat.put("vocab_size", written.vocabSize()).put("block_size", written.blockSize()).put("layers", written.layers())
+                .put("heads", written.heads()).put("width", written.width()).put("norm", "post").put("embedding_dropout", 0.0)
+                .put("attention_dropout", 0.1).put("residual_dropout", 0.0).put("weight_tying", true);
+        tree.set("model", flat);
+        Files.writeString(meta, Json.mapper().writeValueAsString(tree));
+        assertEquals(written, CheckpointStore.readMeta(checkpoint.dir()).model(), "the same model, residual on, LayerNorm");
     }
 
     @Test

@@ -77,6 +77,9 @@ class DashboardBrowserTest {
         assertEquals(1, count(runPage, "class=\"stop-marker\" data-step=\"" + STOP_STEP + "\""), "stop marker");
         assertEquals(1, count(runPage, "<path d=\"M[^\"]+\" class=\"train-line\""), "training curve");
         assertEquals(EVALUATIONS, count(runPage, "<li data-step=\"\\d+\">"), "one sample per evaluation");
+        assertTrue(runPage.contains("<dt>architecture</dt><dd>2 × pre-LayerNorm, residual on</dd>"), "the architecture switches");
+        assertTrue(runPage.contains("<dt>regularizers</dt><dd>none in the model and loss</dd>"), "the regularizers");
+        assertTrue(runPage.contains("<dt>held out</dt><dd>a random 20 %</dd>"), "where the held-out data comes from");
         String model = "http://localhost:8081/runs/" + run.runId + "/export/final/"; // monitor.trainer-url's default
         assertTrue(runPage.contains("href=\"" + model + "README.md\"") && runPage.contains("href=\"" + model + "model.safetensors\""),
                 "the finished run links to its model card and weights");

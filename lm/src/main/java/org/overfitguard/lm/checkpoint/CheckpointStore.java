@@ -1,6 +1,8 @@
 package org.overfitguard.lm.checkpoint;
 
 import ai.djl.Device;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -24,6 +26,9 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.json.Json;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+import org.overfitguard.lm.model.GptConfig;
 import org.overfitguard.lm.model.GptModel;
 import org.overfitguard.lm.train.AdamW;
 import org.overfitguard.lm.train.TrainingSession;
@@ -93,7 +98,15 @@ public final class CheckpointStore {
 
     public static CheckpointMeta readMeta(Path dir) throws CheckpointException {
         try {
-            CheckpointMeta meta = Json.mapper().readValue(dir.resolve(META).toFile(), CheckpointMeta.class);
+            JsonNode tree = Json.mapper().readTree(dir.resolve(META).toFile());
+            JsonNode model = tree.path("model");
+            if (tree.isObject() && model.isObject() && !model.has("model")) {
+                // written before the architecture switches: the model as flat fields (block_size, norm, ...).
+                // The run spec holds all of it, its new switches at their defaults: the model is rebuilt from it.
+                RunSpec spec = RunSpecs.fromTree(tree.path("spec"));
+                ((ObjectNode) tree).set("model", Json.mapper().valueToTree(GptConfig.of(spec, model.path("vocab_size").asInt())));
+            }
+            CheckpointMeta meta = Json.mapper().treeToValue(tree, CheckpointMeta.class);
             if (meta.format() != CheckpointMeta.FORMAT) {
                 throw new CheckpointException("checkpoint " + dir + " has format " + meta.format() + ", this reader knows "
                         + CheckpointMeta.FORMAT);
