@@ -4,8 +4,14 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
+import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
 
@@ -47,20 +53,55 @@ public final class Topics {
 
     /** The topic an event is published to: each event type has exactly one. */
     public static String forEvent(Event event) {
-        if (event instanceof StepMetrics) {
+        return event.accept(TOPIC_OF);
+    }
+
+    /** The topic of each event type: the compiler sees every type here, so none falls to a default. */
+    private static final Event.Visitor<String> TOPIC_OF = new Event.Visitor<>() {
+        public String runRequested(RunRequested e) {
+            return RUNS;
+        }
+
+        public String runStarted(RunStarted e) {
+            return RUNS;
+        }
+
+        public String datasetPrepared(DatasetPrepared e) {
+            return RUNS;
+        }
+
+        public String runCompleted(RunCompleted e) {
+            return RUNS;
+        }
+
+        public String runFailed(RunFailed e) {
+            return RUNS;
+        }
+
+        public String runReleased(RunReleased e) {
+            return RUNS;
+        }
+
+        public String stepMetrics(StepMetrics e) {
             return TRAIN_METRICS;
         }
-        if (event instanceof CheckpointSaved) {
+
+        public String checkpointSaved(CheckpointSaved e) {
             return CHECKPOINTS;
         }
-        if (event instanceof EvaluationCompleted) {
+
+        public String evaluationCompleted(EvaluationCompleted e) {
             return EVALUATIONS;
         }
-        if (event instanceof StopRequested || event instanceof CancelRequested) {
+
+        public String stopRequested(StopRequested e) {
             return CONTROL;
         }
-        return RUNS; // RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased
-    }
+
+        public String cancelRequested(CancelRequested e) {
+            return CONTROL;
+        }
+    };
 
     public static String batches(String runId) {
         return BATCHES_PREFIX + requireSafeRunId(runId);

@@ -4,12 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
@@ -35,28 +37,66 @@ public final class RunTracker {
     }
 
     synchronized void apply(Event e) {
-        if (e instanceof RunRequested r) {
-            requested = r;
-        } else if (e instanceof RunStarted s) {
-            started = s;
-            starts.add(s);
-        } else if (e instanceof DatasetPrepared d) {
-            dataset = d;
-        } else if (e instanceof StepMetrics m) {
-            steps.add(m);
-        } else if (e instanceof CheckpointSaved c) {
-            checkpoints.add(c);
-        } else if (e instanceof EvaluationCompleted ev) {
-            evaluations.add(ev);
-        } else if (e instanceof StopRequested s) {
-            stops.add(s);
-        } else if (e instanceof RunCompleted c) {
-            completed = c;
-        } else if (e instanceof RunFailed f) {
-            failed = f;
-        }
+        e.accept(fold);
         notifyAll();
     }
+
+    /** What each event adds to the run's picture (one method per event type; the compiler checks all are here). */
+    private final Event.Visitor<Void> fold = new Event.Visitor<>() {
+        public Void runRequested(RunRequested e) {
+            requested = e;
+            return null;
+        }
+
+        public Void runStarted(RunStarted e) {
+            started = e;
+            starts.add(e);
+            return null;
+        }
+
+        public Void datasetPrepared(DatasetPrepared e) {
+            dataset = e;
+            return null;
+        }
+
+        public Void runCompleted(RunCompleted e) {
+            completed = e;
+            return null;
+        }
+
+        public Void runFailed(RunFailed e) {
+            failed = e;
+            return null;
+        }
+
+        public Void runReleased(RunReleased e) {
+            return null; // a trainer let the run go; the next RunStarted says who took it
+        }
+
+        public Void stepMetrics(StepMetrics e) {
+            steps.add(e);
+            return null;
+        }
+
+        public Void checkpointSaved(CheckpointSaved e) {
+            checkpoints.add(e);
+            return null;
+        }
+
+        public Void evaluationCompleted(EvaluationCompleted e) {
+            evaluations.add(e);
+            return null;
+        }
+
+        public Void stopRequested(StopRequested e) {
+            stops.add(e);
+            return null;
+        }
+
+        public Void cancelRequested(CancelRequested e) {
+            return null; // the trainer answers with RunCompleted(cancelled)
+        }
+    };
 
     public synchronized boolean finished() {
         return completed != null || failed != null;

@@ -8,4 +8,9 @@ public record CancelRequested(String runId, String eventId, Instant timestamp, S
     public static CancelRequested of(String runId, String reason) {
         return new CancelRequested(runId, Event.newId(), Event.now(), reason);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.cancelRequested(this);
+    }
 }

@@ -13,4 +13,9 @@ import java.time.Instant;
  */
 public record CheckpointSaved(String runId, String eventId, Instant timestamp, long step, String path,
                               String manifestSha256, double trainLoss, long sizeBytes) implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.checkpointSaved(this);
+    }
 }

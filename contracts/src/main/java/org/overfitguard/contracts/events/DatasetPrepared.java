@@ -25,4 +25,9 @@ public record DatasetPrepared(String runId, String eventId, Instant timestamp, S
                               List<String> vocabulary, int unknownTokenId, int maskTokenId, int documents,
                               long corpusChars, long trainTokens, long heldOutTokens, int heldOutRecords,
                               int heldOutWindows, Double sourceEntropyNatsPerToken, String entropyMethod) implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.datasetPrepared(this);
+    }
 }

@@ -30,4 +30,9 @@ public record EvaluationCompleted(String runId, String eventId, Instant timestam
                                   double evalSeconds, String monitor, Double monitoredValue, Double bestValue,
                                   Long bestStep, String bestCheckpoint, int evaluationsWithoutImprovement,
                                   int patienceLeft, StopReason stopReason) implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.evaluationCompleted(this);
+    }
 }

@@ -33,6 +33,38 @@ public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared,
 
     Instant timestamp();
 
+    /** Calls {@code visitor}'s method for this event's type: the one dispatch over events, exhaustive by construction. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * What to do with each kind of event. A new event type is a new method here, so every consumer
+     * that dispatches with a visitor fails to compile until it says what it does with it (no silent
+     * default branch).
+     */
+    interface Visitor<R> {
+        R runRequested(RunRequested e);
+
+        R runStarted(RunStarted e);
+
+        R datasetPrepared(DatasetPrepared e);
+
+        R runCompleted(RunCompleted e);
+
+        R runFailed(RunFailed e);
+
+        R runReleased(RunReleased e);
+
+        R stepMetrics(StepMetrics e);
+
+        R checkpointSaved(CheckpointSaved e);
+
+        R evaluationCompleted(EvaluationCompleted e);
+
+        R stopRequested(StopRequested e);
+
+        R cancelRequested(CancelRequested e);
+    }
+
     /** The wire type name, also the CloudEvents type. */
     default String type() {
         return getClass().getSimpleName();

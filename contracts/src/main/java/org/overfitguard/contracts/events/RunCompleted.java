@@ -14,4 +14,9 @@ import java.time.Instant;
 public record RunCompleted(String runId, String eventId, Instant timestamp, CompletionReason reason, long steps,
                            Long bestStep, Double bestHeldOutLoss, String finalModelPath, String finalCheckpoint)
         implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.runCompleted(this);
+    }
 }

@@ -13,4 +13,9 @@ public record RunFailed(String runId, String eventId, Instant timestamp, String 
     public static RunFailed of(String runId, String service, String reason) {
         return new RunFailed(runId, Event.newId(), Event.now(), service, reason);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.runFailed(this);
+    }
 }

@@ -17,4 +17,9 @@ public record RunReleased(String runId, String eventId, Instant timestamp, Strin
     public static RunReleased of(String runId, String trainerId, long atStep, String reason) {
         return new RunReleased(runId, Event.newId(), Event.now(), trainerId, atStep, reason);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.runReleased(this);
+    }
 }

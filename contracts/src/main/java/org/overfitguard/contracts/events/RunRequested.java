@@ -15,4 +15,9 @@ public record RunRequested(String runId, String eventId, Instant timestamp, RunS
     public static RunRequested of(String runId, RunSpec spec, String sweepId, String variant) {
         return new RunRequested(runId, Event.newId(), Event.now(), spec, sweepId, variant);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.runRequested(this);
+    }
 }

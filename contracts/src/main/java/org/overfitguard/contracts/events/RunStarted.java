@@ -16,4 +16,9 @@ public record RunStarted(String runId, String eventId, Instant timestamp, RunSpe
     public static RunStarted of(String runId, RunSpec spec, String trainerId, String device, long resumedFromStep) {
         return new RunStarted(runId, Event.newId(), Event.now(), spec, trainerId, device, resumedFromStep);
     }
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.runStarted(this);
+    }
 }

@@ -17,4 +17,9 @@ import java.time.Instant;
 public record StepMetrics(String runId, String eventId, Instant timestamp, long step, double loss, double crossEntropy,
                           double learningRate, double gradNorm, double tokensPerSecond, double stepSeconds,
                           long tokensSeen) implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.stepMetrics(this);
+    }
 }

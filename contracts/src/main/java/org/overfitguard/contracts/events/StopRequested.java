@@ -11,4 +11,9 @@ import java.time.Instant;
 public record StopRequested(String runId, String eventId, Instant timestamp, StopReason reason, String monitor,
                             long atStep, Long bestStep, Double bestValue, String bestCheckpoint, String detail)
         implements Event {
+
+    @Override
+    public <R> R accept(Visitor<R> visitor) {
+        return visitor.stopRequested(this);
+    }
 }

@@ -6,12 +6,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.CheckpointSaved;
+import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.messaging.EventLedger;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
+import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.messaging.EventLedger;
 
 /**
  * Which runs of this replica's partitions need a batch stream: a run needs one from its (latest)
@@ -37,13 +43,9 @@ public class StreamBook implements EventLedger.Listener {
 
     @Override
     public synchronized void apply(Event event, int partition) {
-        Entry e = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false));
-        if (event instanceof RunStarted s) {
-            e = new Entry(e.runId(), partition, s, e.ended(), e.launched());
-        } else if (event instanceof RunCompleted || event instanceof RunFailed || event instanceof StopRequested
-                || event instanceof CancelRequested) {
-            e = e.withEnded();
-        } else {
+        Entry known = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false));
+        Entry e = event.accept(new Effect(known, partition));
+        if (e == null) {
             return;
         }
         runs.put(event.runId(), e);
@@ -88,5 +90,52 @@ public class StreamBook implements EventLedger.Listener {
 
     public synchronized void awaitChange(long millis) throws InterruptedException {
         wait(millis);
+    }
+
+    /** A run's entry after an event: started (by whom, from where), ended, or null when the event changes nothing here. */
+    private record Effect(Entry e, int partition) implements Event.Visitor<Entry> {
+        public Entry runStarted(RunStarted s) {
+            return new Entry(e.runId(), partition, s, e.ended(), e.launched());
+        }
+
+        public Entry runCompleted(RunCompleted c) {
+            return e.withEnded();
+        }
+
+        public Entry runFailed(RunFailed f) {
+            return e.withEnded();
+        }
+
+        public Entry stopRequested(StopRequested s) {
+            return e.withEnded();
+        }
+
+        public Entry cancelRequested(CancelRequested c) {
+            return e.withEnded();
+        }
+
+        public Entry runRequested(RunRequested r) {
+            return null;
+        }
+
+        public Entry datasetPrepared(DatasetPrepared d) {
+            return null;
+        }
+
+        public Entry runReleased(RunReleased r) {
+            return null; // the stream waits for the next RunStarted
+        }
+
+        public Entry stepMetrics(StepMetrics m) {
+            return null;
+        }
+
+        public Entry checkpointSaved(CheckpointSaved c) {
+            return null;
+        }
+
+        public Entry evaluationCompleted(EvaluationCompleted ev) {
+            return null;
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
@@ -14,6 +15,7 @@ import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
@@ -69,28 +71,65 @@ public final class RunHistory {
         if (event.timestamp() != null && event.timestamp().isAfter(updatedAt)) {
             updatedAt = event.timestamp();
         }
-        if (event instanceof RunRequested e) {
-            requested = e;
-        } else if (event instanceof RunStarted e) {
-            started = e;
-        } else if (event instanceof DatasetPrepared e) {
-            dataset = e;
-        } else if (event instanceof StepMetrics e) {
-            step(e);
-        } else if (event instanceof CheckpointSaved) {
-            checkpoints++;
-        } else if (event instanceof EvaluationCompleted e) {
-            evaluation(e);
-        } else if (event instanceof StopRequested e) {
-            stop = stop == null ? e : stop;
-        } else if (event instanceof RunCompleted e) {
-            completion = e;
-        } else if (event instanceof RunFailed e) {
-            failure = e;
-        }
-        // CancelRequested: nothing to show until the trainer answers with RunCompleted(cancelled)
+        event.accept(fold);
         return true;
     }
+
+    /** What each event adds to the run's history (one method per event type; the compiler checks all are here). */
+    private final Event.Visitor<Void> fold = new Event.Visitor<>() {
+        public Void runRequested(RunRequested e) {
+            requested = e;
+            return null;
+        }
+
+        public Void runStarted(RunStarted e) {
+            started = e;
+            return null;
+        }
+
+        public Void datasetPrepared(DatasetPrepared e) {
+            dataset = e;
+            return null;
+        }
+
+        public Void runCompleted(RunCompleted e) {
+            completion = e;
+            return null;
+        }
+
+        public Void runFailed(RunFailed e) {
+            failure = e;
+            return null;
+        }
+
+        public Void runReleased(RunReleased e) {
+            return null; // a trainer let the run go; nothing to show until it starts again
+        }
+
+        public Void stepMetrics(StepMetrics e) {
+            step(e);
+            return null;
+        }
+
+        public Void checkpointSaved(CheckpointSaved e) {
+            checkpoints++;
+            return null;
+        }
+
+        public Void evaluationCompleted(EvaluationCompleted e) {
+            evaluation(e);
+            return null;
+        }
+
+        public Void stopRequested(StopRequested e) {
+            stop = stop == null ? e : stop;
+            return null;
+        }
+
+        public Void cancelRequested(CancelRequested e) {
+            return null; // nothing to show until the trainer answers with RunCompleted(cancelled)
+        }
+    };
 
     private void step(StepMetrics m) {
         StepMetrics previous = steps.latest();
