@@ -186,7 +186,7 @@ public final class ChaosSoak {
     }
 
     /**
-     * Until {@code count} kills: waits until nothing is restarting, then a random 5-25 s, then SIGKILLs
+     * Until {@code count} kills: waits until nothing is restarting, then a random 2-10 s, then SIGKILLs
      * the next component of a random order of all five.
      */
     private void killAtRandom(AtomicBoolean chaos, Map<String, Integer> kills, int count) {
@@ -196,7 +196,8 @@ public final class ChaosSoak {
                 while (chaos.get() && ensemble.degraded()) {
                     Thread.sleep(200);
                 }
-                Thread.sleep(5000 + random.nextInt(20_000)); // about one kill per tiny run
+                // a tiny run takes about 8 s: a kill lands in most runs, often mid-step (not a synchronisation wait)
+                Thread.sleep(2000 + random.nextInt(8000));
                 if (!chaos.get() || ensemble.degraded()) {
                     continue;
                 }
