@@ -79,7 +79,25 @@ public final class ChaosSoak {
     private final PrintStream out;
     private final Random random;
 
+    /**
+     * How long the killer waits, once the ensemble is whole again, before the next SIGKILL. A tiny run
+     * takes about 8 s. The long soak spaces kills 5-25 s, about one per run, since a trainer killed three
+     * times before its next checkpoint fails its run by design (trainer.max-attempts); the CI soak's
+     * five kills hit each component once, so 2-10 s is safe there and ends a minute sooner.
+     */
+    record KillSpacing(int minMillis, int maxMillis) {
+        static final KillSpacing LONG_SOAK = new KillSpacing(5_000, 25_000);
+        static final KillSpacing ONE_CYCLE = new KillSpacing(2_000, 10_000);
+    }
+
+    private final KillSpacing spacing;
+
     ChaosSoak(LocalEnsemble ensemble, PrintStream out, long seed) {
+        this(ensemble, out, seed, KillSpacing.LONG_SOAK);
+    }
+
+    ChaosSoak(LocalEnsemble ensemble, PrintStream out, long seed, KillSpacing spacing) {
+        this.spacing = spacing;
         this.ensemble = ensemble;
         this.out = out;
         this.random = new Random(seed);
@@ -186,7 +204,7 @@ public final class ChaosSoak {
     }
 
     /**
-     * Until {@code count} kills: waits until nothing is restarting, then a random 2-10 s, then SIGKILLs
+     * Until {@code count} kills: waits until nothing is restarting, then a random {@link KillSpacing}, then SIGKILLs
      * the next component of a random order of all five.
      */
     private void killAtRandom(AtomicBoolean chaos, Map<String, Integer> kills, int count) {
@@ -196,8 +214,7 @@ public final class ChaosSoak {
                 while (chaos.get() && ensemble.degraded()) {
                     Thread.sleep(200);
                 }
-                // a tiny run takes about 8 s: a kill lands in most runs, often mid-step (not a synchronisation wait)
-                Thread.sleep(2000 + random.nextInt(8000));
+                Thread.sleep(spacing.minMillis() + random.nextInt(spacing.maxMillis() - spacing.minMillis())); // chaos, not a wait
                 if (!chaos.get() || ensemble.degraded()) {
                     continue;
                 }

@@ -24,7 +24,7 @@ class ChaosSoakTest {
         try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
                 Files.createDirectories(workdir.resolve("data")), line -> System.out.println("[supervisor] " + line))) {
             ensemble.start();
-            f = new ChaosSoak(ensemble, System.out, seed).soak(5, 5);
+            f = new ChaosSoak(ensemble, System.out, seed, ChaosSoak.KillSpacing.ONE_CYCLE).soak(5, 5);
         }
         f.print(System.out);
         assertTrue(f.runs() >= 5 && f.kills() >= 5, "at least 5 runs and 5 kills: " + f);
