@@ -45,10 +45,20 @@ public final class CorpusLoader {
         return spec.maxChars() > 0 && cutBeforeSplit ? corpus.cut(spec.maxChars()) : corpus;
     }
 
-    /** The held-out set of data.heldout_path: one file, or every .txt of a directory. */
-    public Corpus loadHeldOut(DataSpec spec) throws DatasetException {
+    /**
+     * The held-out set of data.heldout_path: one file, or every .txt of a directory. {@code trainingChars}
+     * counts against data.max-corpus-bytes too (a character is at least one byte), so both parts
+     * together stay within the limit.
+     */
+    public Corpus loadHeldOut(DataSpec spec, long trainingChars) throws DatasetException {
         Path p = confined(spec.heldoutPath(), "data.heldout_path");
-        return new Corpus(Files.isDirectory(p) ? readDirectory(p) : List.of(read(regularFile(p))), false);
+        Corpus heldOut = new Corpus(Files.isDirectory(p) ? readDirectory(p) : List.of(read(regularFile(p))), false);
+        long bytes = trainingChars + heldOut.chars();
+        if (bytes > maxBytes) {
+            throw new DatasetException("the corpus and the held-out set together are larger than data.max-corpus-bytes ("
+                    + maxBytes + " bytes): at least " + bytes + " bytes; use data.max_chars or smaller files");
+        }
+        return heldOut;
     }
 
     private Path confined(String relative, String field) throws DatasetException {

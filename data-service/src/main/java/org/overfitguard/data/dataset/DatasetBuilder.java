@@ -52,7 +52,7 @@ public final class DatasetBuilder {
         Split split;
         String whole; // the tokenizer's vocabulary covers both parts: a held-out-only character still has an id
         if (data.heldoutPath() != null) {
-            Corpus heldOut = loader.loadHeldOut(data);
+            Corpus heldOut = loader.loadHeldOut(data, Math.min(corpus.chars(), data.maxChars() > 0 ? data.maxChars() : Long.MAX_VALUE));
             if (heldOut.chars() == 0) {
                 throw new DatasetException("the held-out set data.heldout_path '" + data.heldoutPath() + "' is empty");
             }

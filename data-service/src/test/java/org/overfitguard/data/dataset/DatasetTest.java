@@ -114,6 +114,10 @@ class DatasetTest {
         DatasetException e = assertThrows(DatasetException.class, () -> builder().build("r",
                 withData("{source: file, path: train.txt, heldout_path: missing.txt}")));
         assertTrue(e.getMessage().contains("data.heldout_path 'missing.txt' does not exist"), e.getMessage());
+
+        DatasetBuilder small = new DatasetBuilder(new CorpusLoader(root, 2600), 8, 500, 1 << 20); // train.txt 2,400 bytes, valid/ 320
+        e = assertThrows(DatasetException.class, () -> small.build("r", withData("{source: file, path: train.txt, heldout_path: valid}")));
+        assertTrue(e.getMessage().contains("together are larger than data.max-corpus-bytes (2600 bytes)"), e.getMessage());
     }
 
     @Test
