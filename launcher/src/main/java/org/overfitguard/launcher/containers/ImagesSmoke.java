@@ -232,8 +232,8 @@ public final class ImagesSmoke {
         try {
             podman.ok("start", name);
             Podman.Result waited = podman.run(List.of("wait", name), Duration.ofMinutes(3));
-            String log = podman.run(List.of("logs", name), Duration.ofMinutes(1)).out()
-                    + podman.run(List.of("logs", name), Duration.ofMinutes(1)).err();
+            Podman.Result logs = podman.run(List.of("logs", name), Duration.ofMinutes(1));
+            String log = logs.out() + "\n" + logs.err(); // podman logs replays the container's stdout and stderr apart
             String engine = log.lines().filter(l -> l.contains("PyTorch engine:")).findFirst().orElse("");
             String reason = log.lines().filter(l -> l.contains("no NVIDIA GPU is visible")).findFirst().orElse("");
             say("  exit " + waited.out() + "; " + engine.replaceFirst("^.*PyTorch engine:", "PyTorch engine:"));

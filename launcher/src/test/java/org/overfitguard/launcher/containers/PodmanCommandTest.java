@@ -128,11 +128,6 @@ class PodmanCommandTest {
     }
 
     private static boolean adjacent(List<String> args, String flag, String value) {
-        for (int i = 0; i + 1 < args.size(); i++) {
-            if (args.get(i).equals(flag) && args.get(i + 1).equals(value)) {
-                return true;
-            }
-        }
         return Collections.indexOfSubList(args, List.of(flag, value)) >= 0;
     }
 }
