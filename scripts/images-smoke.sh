@@ -7,9 +7,11 @@
 # the GPU trainer image as k8s/overlays/prod runs it, which must refuse to start without a GPU.
 # Prints each step; exits non-zero at the first that fails, with the container's log.
 #
-#   scripts/images-smoke.sh [--no-build] [--gpu DIR] [--base IMAGE] [--workdir DIR]
+#   scripts/images-smoke.sh [--no-build] [--spec FILE] [--gpu DIR] [--base IMAGE] [--workdir DIR]
 #
 # --no-build     use the images already built
+# --spec FILE    submit this run spec instead of the default run (the test suite submits a smaller
+#                one, launcher/src/test/resources/e2e/overfit.yaml); it must stop early
 # --gpu DIR      the GPU image with this CUDA libtorch (DIR/lib). Without it the GPU image is built with
 #                DJL's CPU libtorch in place of the CUDA one (none can be downloaded here): what is
 #                checked, the recipe, the environment and the refusal without a GPU, comes before
@@ -20,14 +22,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-build=true gpu="" base_args=() workdir_args=()
+build=true gpu="" base_args=() workdir_args=() spec_args=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-build) build=false; shift ;;
     --gpu) gpu=${2:?--gpu needs a libtorch directory}; shift 2 ;;
+    --spec) spec_args=(--spec "${2:?--spec needs a run spec file}"); shift 2 ;;
     --base) base_args=(--base "${2:?--base needs an image}"); shift 2 ;;
     --workdir) workdir_args=(--workdir "${2:?--workdir needs a directory}"); shift 2 ;;
-    -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "images-smoke.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -56,4 +59,4 @@ if $build; then
 fi
 
 exec java -cp launcher/target/launcher.jar org.overfitguard.launcher.containers.ImagesSmoke \
-    --repo . --gpu-image overfit-guard/trainer-service-gpu:dev "${workdir_args[@]}"
+    --repo . --gpu-image overfit-guard/trainer-service-gpu:dev "${spec_args[@]}" "${workdir_args[@]}"

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * scripts/images-smoke.sh as CI runs it, after the jars are packaged: the four images built and run
  * as the manifests say, the default run through a SIGKILL of the trainer container to its early
- * stop, the GPU image refusing to start without a GPU. Where podman is not installed it is skipped
+ * stop (the end-to-end tests' overfitting run, a few times faster than the default), the GPU image refusing to start without a GPU. Where podman is not installed it is skipped
  * with that reason (scripts/install-test-tools.sh installs it).
  */
 class ImagesSmokeIT {
@@ -26,7 +26,8 @@ class ImagesSmokeIT {
         assumeTrue(onPath("podman"), "podman is not installed; scripts/install-test-tools.sh installs it with runc");
         Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
         Path workdir = Files.createTempDirectory("images-smoke-");
-        Process p = new ProcessBuilder("scripts/images-smoke.sh", "--workdir", workdir.toString())
+        Process p = new ProcessBuilder("scripts/images-smoke.sh", "--spec", "launcher/src/test/resources/e2e/overfit.yaml",
+                "--workdir", workdir.toString())
                 .directory(repo.toFile()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

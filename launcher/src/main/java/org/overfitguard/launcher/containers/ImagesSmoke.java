@@ -25,14 +25,14 @@ import org.overfitguard.launcher.RunTracker;
 /**
  * The images really run (scripts/images-smoke.sh): the embedded broker, the four services as
  * containers of the images scripts/images.sh built, run as k8s/overlays/dev says (user, read-only
- * root, capabilities, volumes, environment, limits), then the default run with its trainer killed
- * and started again, to its early stop; optionally the GPU trainer image as k8s/overlays/prod runs
+ * root, capabilities, volumes, environment, limits), then the default run (or the --spec file's)
+ * with its trainer killed and started again, to its early stop; optionally the GPU trainer image as k8s/overlays/prod runs
  * it, on this machine without a GPU. Each step is printed; the first that fails ends it with exit 1
  * and the log of the container concerned.
  *
  * <pre>
  *   java -cp launcher/target/launcher.jar org.overfitguard.launcher.containers.ImagesSmoke \
- *       [--repo DIR] [--workdir DIR] [--gpu-image IMAGE]
+ *       [--repo DIR] [--workdir DIR] [--spec FILE] [--gpu-image IMAGE]
  * </pre>
  */
 public final class ImagesSmoke {
@@ -43,28 +43,32 @@ public final class ImagesSmoke {
     private final Path repo;
     private final Path workdir;
     private final String gpuImage;
+    private final Path spec;
     private final Podman podman = Podman.fromEnvironment();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final long started = System.nanoTime();
     private int step;
 
-    private ImagesSmoke(Path repo, Path workdir, String gpuImage) {
+    private ImagesSmoke(Path repo, Path workdir, String gpuImage, Path spec) {
         this.repo = repo;
         this.workdir = workdir;
         this.gpuImage = gpuImage;
+        this.spec = spec;
     }
 
     public static void main(String[] args) {
         Path repo = Path.of(".");
         Path workdir = null;
         String gpu = null;
+        Path spec = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--repo" -> repo = Path.of(args[++i]);
                 case "--workdir" -> workdir = Path.of(args[++i]);
                 case "--gpu-image" -> gpu = args[++i];
+                case "--spec" -> spec = Path.of(args[++i]).toAbsolutePath();
                 default -> {
-                    System.err.println("usage: ImagesSmoke [--repo DIR] [--workdir DIR] [--gpu-image IMAGE]; unknown " + args[i]);
+                    System.err.println("usage: ImagesSmoke [--repo DIR] [--workdir DIR] [--spec FILE] [--gpu-image IMAGE]; unknown " + args[i]);
                     System.exit(2);
                 }
             }
@@ -75,7 +79,7 @@ public final class ImagesSmoke {
                     + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         }
         try {
-            new ImagesSmoke(repo, workdir.toAbsolutePath(), gpu).run();
+            new ImagesSmoke(repo, workdir.toAbsolutePath(), gpu, spec).run();
             System.exit(0);
         } catch (Exception e) {
             System.out.println("[smoke] FAILED: " + e.getMessage());
@@ -110,8 +114,8 @@ public final class ImagesSmoke {
             checkHeap(ensemble, dev.deployment("trainer-service"));
 
             try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-                step("submit the default run");
-                String runId = ensemble.submitter().submit("");
+                step(spec == null ? "submit the default run" : "submit the run " + repo.relativize(spec));
+                String runId = ensemble.submitter().submit(spec == null ? "" : Files.readString(spec));
                 RunTracker run = watcher.track(runId);
                 say("  " + runId);
 
@@ -144,7 +148,7 @@ public final class ImagesSmoke {
                 say(String.format(Locale.ROOT, "  %s after %d steps; best held-out %.4f at step %d", done.reason().name().toLowerCase(Locale.ROOT),
                         done.steps(), done.bestHeldOutLoss(), done.bestStep()));
                 if (done.reason() != CompletionReason.PATIENCE_EXHAUSTED) {
-                    throw new IOException("the default run ended by " + done.reason() + ", not by early stopping");
+                    throw new IOException("the run ended by " + done.reason() + ", not by early stopping");
                 }
                 Path model = ensemble.hostPath("trainer-service", done.finalModelPath());
                 if (!Files.isRegularFile(model.resolve("MANIFEST.sha256"))) {
