@@ -5,8 +5,8 @@ import java.util.List;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
-import org.overfitguard.contracts.events.DatasetPrepared;
-import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
@@ -30,16 +30,20 @@ final class SampleEvents {
         return List.of(
                 new RunRequested("r1", "e1", T, spec, "sweep-1", "no-dropout"),
                 new RunStarted("r1", "e2", T, spec, "trainer-a", "cpu()", 200),
-                new DatasetPrepared("r1", "e3", T, "char", 30, List.of("<unk>", "<mask>", "a", "b"), 0, 1, 1, 25_000,
-                        20_000, 5_000, 3, 70, 1.23, "exact grammar entropy / mean tokens per sentence"),
+                DatasetPreparedBuilder.builder().runId("r1").eventId("e3").timestamp(T).tokenizer("char").vocabSize(30)
+                        .vocabulary(List.of("<unk>", "<mask>", "a", "b")).unknownTokenId(0).maskTokenId(1).documents(1)
+                        .corpusChars(25_000).trainTokens(20_000).heldOutTokens(5_000).heldOutRecords(3).heldOutWindows(70)
+                        .sourceEntropyNatsPerToken(1.23).entropyMethod("exact grammar entropy / mean tokens per sentence").build(),
                 new RunCompleted("r1", "e4", T, CompletionReason.PATIENCE_EXHAUSTED, 900, 600L, 1.41,
                         "/ckpt/r1/final", "/ckpt/r1/step-000600"),
                 new RunFailed("r1", "e5", T, "data-service", "corpus not found"),
                 new StepMetrics("r1", "e6", T, 120, 1.9, 1.8, 1e-3, 0.7, 12_000, 0.05, 245_760),
                 new CheckpointSaved("r1", "e7", T, 100, "/ckpt/r1/step-000100", SHA, 1.95, 4096),
-                new EvaluationCompleted("r1", "e8", T, 100, "/ckpt/r1/step-000100", EvaluationStatus.OK, null, 2.1,
-                        8.17, 0.41, 1.95, 0.15, 5_000, "the cat", 0.8, "heldout_loss", 2.1, 2.0, 50L,
-                        "/ckpt/r1/step-000050", 1, 2, StopReason.PATIENCE_EXHAUSTED),
+                EvaluationCompletedBuilder.builder().runId("r1").eventId("e8").timestamp(T).step(100)
+                        .checkpointPath("/ckpt/r1/step-000100").status(EvaluationStatus.OK).heldOutLoss(2.1).perplexity(8.17)
+                        .accuracy(0.41).trainLoss(1.95).gap(0.15).heldOutTokens(5_000).sample("the cat").evalSeconds(0.8)
+                        .monitor("heldout_loss").monitoredValue(2.1).bestValue(2.0).bestStep(50L).bestCheckpoint("/ckpt/r1/step-000050")
+                        .evaluationsWithoutImprovement(1).patienceLeft(2).stopReason(StopReason.PATIENCE_EXHAUSTED).build(),
                 new StopRequested("r1", "e9", T, StopReason.DIVERGENCE, "heldout_loss", 300, 200L, 1.5,
                         "/ckpt/r1/step-000200", "held-out loss 9.1 is worse than divergence_threshold 5.0"),
                 new CancelRequested("r1", "e10", T, "user request"),

@@ -23,6 +23,7 @@ import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
@@ -91,8 +92,11 @@ class EvaluatorServiceTest {
         for (TokenBatch b : heldOut) {
             TopicIO.send(bootstrap, Topics.heldOut(runId), runId, TokenBatchCodec.encode(b));
         }
-        DatasetPrepared dataset = new DatasetPrepared(runId, Event.newId(), Event.now(), "char", V, VOCABULARY, 0, 1, 1, 100, 16,
-                heldOut.size() * 8L * T, heldOut.size(), heldOut.size() * 8, null, null);
+        DatasetPrepared dataset = DatasetPreparedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now())
+                .tokenizer("char").vocabSize(V).vocabulary(VOCABULARY).unknownTokenId(0).maskTokenId(1)
+                .documents(1).corpusChars(100).trainTokens(16).heldOutTokens(heldOut.size() * 8L * T)
+                .heldOutRecords(heldOut.size()).heldOutWindows(heldOut.size() * 8)
+                .build();
         CheckpointStore store = new CheckpointStore(root);
         TokenBatch train = noisyRule(runId, 0, 4, false, 1);
         List<CheckpointSaved> saved = new ArrayList<>();

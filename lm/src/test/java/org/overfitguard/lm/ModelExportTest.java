@@ -27,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
@@ -219,8 +220,10 @@ class ModelExportTest {
         for (char c = 'a'; vocabulary.size() < Fixtures.V; c++) {
             vocabulary.add(String.valueOf(c));
         }
-        return new DatasetPrepared("export-test", "e1", Instant.EPOCH, "char", Fixtures.V, vocabulary, 0, 1, 1, 100, 80, 20, 1, 1,
-                null, null);
+        return DatasetPreparedBuilder.builder().runId("export-test").eventId("e1").timestamp(Instant.EPOCH)
+                .tokenizer("char").vocabSize(Fixtures.V).vocabulary(vocabulary).unknownTokenId(0).maskTokenId(1)
+                .documents(1).corpusChars(100).trainTokens(80).heldOutTokens(20).heldOutRecords(1).heldOutWindows(1)
+                .build();
     }
 
     private static float[] logits(GptModel model) {

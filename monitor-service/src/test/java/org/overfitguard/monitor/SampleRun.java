@@ -7,7 +7,9 @@ import java.util.UUID;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
@@ -51,8 +53,10 @@ final class SampleRun {
     }
 
     DatasetPrepared dataset() {
-        return new DatasetPrepared(runId, Event.newId(), start.plusSeconds(2), "char", 30, List.of("<unk>", "<mask>", "a", "b"),
-                0, 1, 1, 10_000, 8_000, 2_000, 2, 40, null, null);
+        return DatasetPreparedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(start.plusSeconds(2))
+                .tokenizer("char").vocabSize(30).vocabulary(List.of("<unk>", "<mask>", "a", "b")).unknownTokenId(0).maskTokenId(1)
+                .documents(1).corpusChars(10_000).trainTokens(8_000).heldOutTokens(2_000).heldOutRecords(2).heldOutWindows(40)
+                .build();
     }
 
     StepMetrics step(long step) {
@@ -62,10 +66,13 @@ final class SampleRun {
 
     EvaluationCompleted evaluation(long step, double heldOutLoss, long bestStep, double bestValue, int patienceLeft) {
         double train = trainLoss(step);
-        return new EvaluationCompleted(runId, Event.newId(), at(step).plusMillis(500), step, "/ckpt/" + runId + "/step-" + step,
-                EvaluationStatus.OK, null, heldOutLoss, Math.exp(heldOutLoss), 0.3 + step / 10_000.0, train, heldOutLoss - train,
-                2_000, "sample text at step " + step, 0.4, "heldout_loss", heldOutLoss, bestValue, bestStep,
-                "/ckpt/" + runId + "/step-" + bestStep, 0, patienceLeft, null);
+        return EvaluationCompletedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(at(step).plusMillis(500))
+                .step(step).checkpointPath("/ckpt/" + runId + "/step-" + step).status(EvaluationStatus.OK)
+                .heldOutLoss(heldOutLoss).perplexity(Math.exp(heldOutLoss)).accuracy(0.3 + step / 10_000.0)
+                .trainLoss(train).gap(heldOutLoss - train).heldOutTokens(2_000).sample("sample text at step " + step).evalSeconds(0.4)
+                .monitor("heldout_loss").monitoredValue(heldOutLoss).bestValue(bestValue).bestStep(bestStep)
+                .bestCheckpoint("/ckpt/" + runId + "/step-" + bestStep).patienceLeft(patienceLeft)
+                .build();
     }
 
     StopRequested stop(long atStep, long bestStep, double bestValue) {

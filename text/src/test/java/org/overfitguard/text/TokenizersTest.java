@@ -2,6 +2,7 @@ package org.overfitguard.text;
 
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.spec.TokenizerSpec;
 import org.overfitguard.text.tokenize.CharTokenizer;
 import org.overfitguard.text.tokenize.Tokenizer;
@@ -113,8 +114,10 @@ class TokenizersTest {
     }
 
     private static DatasetPrepared dataset(String tokenizer, int vocabSize, List<String> vocabulary, int unknown, int mask) {
-        return new DatasetPrepared("run-1", "event-1", Instant.EPOCH, tokenizer, vocabSize, vocabulary, unknown, mask,
-                1, 100, 80, 20, 1, 1, null, null);
+        return DatasetPreparedBuilder.builder().runId("run-1").eventId("event-1").timestamp(Instant.EPOCH)
+                .tokenizer(tokenizer).vocabSize(vocabSize).vocabulary(vocabulary).unknownTokenId(unknown).maskTokenId(mask)
+                .documents(1).corpusChars(100).trainTokens(80).heldOutTokens(20).heldOutRecords(1).heldOutWindows(1)
+                .build();
     }
 
     private static void assertMessage(org.junit.jupiter.api.function.Executable call, String expected) {

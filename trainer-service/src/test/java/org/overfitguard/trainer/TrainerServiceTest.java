@@ -26,8 +26,9 @@ import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
@@ -221,13 +222,15 @@ class TrainerServiceTest {
         given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(409);
         List<String> vocabulary = new java.util.ArrayList<>(List.of("<unk>", "<mask>"));
         "abcdefghij kl.".chars().forEach(c -> vocabulary.add(String.valueOf((char) c)));
-        playDataService(runId, 40, 23, new DatasetPrepared(runId, Event.newId(), Event.now(), "char", 16, vocabulary, 0, 1, 1,
-                1000, 800, 200, 1, 10, null, null));
+        playDataService(runId, 40, 23, dataset(runId, "char", vocabulary, 0, 1));
         CheckpointSaved best = await().atMost(Duration.ofSeconds(120))
                 .until(() -> all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 2).get(0);
-        TopicIO.send(bootstrap, Topics.EVALUATIONS, runId, Json.write(new EvaluationCompleted(runId, Event.newId(), Event.now(), 5,
-                best.path(), EvaluationStatus.OK, null, 2.25, Math.exp(2.25), 0.31, 2.0, 0.25, 200, "abc", 0.1, "heldout_loss", 2.25, 2.25,
-                5L, best.path(), 0, 3, null)).getBytes(StandardCharsets.UTF_8));
+        TopicIO.send(bootstrap, Topics.EVALUATIONS, runId, Json.write(EvaluationCompletedBuilder.builder()
+                .runId(runId).eventId(Event.newId()).timestamp(Event.now()).step(5).checkpointPath(best.path())
+                .status(EvaluationStatus.OK).heldOutLoss(2.25).perplexity(Math.exp(2.25)).accuracy(0.31).trainLoss(2.0).gap(0.25)
+                .heldOutTokens(200).sample("abc").evalSeconds(0.1).monitor("heldout_loss").monitoredValue(2.25)
+                .bestValue(2.25).bestStep(5L).bestCheckpoint(best.path()).patienceLeft(3)
+                .build()).getBytes(StandardCharsets.UTF_8));
         TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(new StopRequested(runId, Event.newId(), Event.now(),
                 StopReason.PATIENCE_EXHAUSTED, "heldout_loss", 10, 5L, 2.25, best.path(), "test")).getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
@@ -288,8 +291,15 @@ class TrainerServiceTest {
 
     /** What data-service would do: DatasetPrepared, then batches 0..n-1 on a one-partition topic, a poison record among them. */
     private void playDataService(String runId, int batches, long seed) {
-        playDataService(runId, batches, seed, new DatasetPrepared(runId, Event.newId(), Event.now(), "byte", 16, List.of(), -1, 15, 1,
-                1000, 800, 200, 1, 10, null, null));
+        playDataService(runId, batches, seed, dataset(runId, "byte", List.of(), -1, 15));
+    }
+
+    /** What data-service would announce for a corpus of 1,000 characters, 16 symbols, 10 held-out windows. */
+    private static DatasetPrepared dataset(String runId, String tokenizer, List<String> vocabulary, int unknown, int mask) {
+        return DatasetPreparedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now())
+                .tokenizer(tokenizer).vocabSize(16).vocabulary(vocabulary).unknownTokenId(unknown).maskTokenId(mask)
+                .documents(1).corpusChars(1000).trainTokens(800).heldOutTokens(200).heldOutRecords(1).heldOutWindows(10)
+                .build();
     }
 
     private void playDataService(String runId, int batches, long seed, DatasetPrepared dataset) {

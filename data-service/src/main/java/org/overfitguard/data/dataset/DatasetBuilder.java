@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.events.DatasetPrepared;
+import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.contracts.spec.RunFootprint;
@@ -132,10 +133,15 @@ public final class DatasetBuilder {
     /** The DatasetPrepared event describing a dataset. */
     public static DatasetPrepared describe(Dataset d) {
         Tokenizer tok = d.tokenizer();
-        return new DatasetPrepared(d.runId(), Event.newId(), Event.now(), tok.kind(), tok.vocabSize(),
-                List.copyOf(tok.vocabulary()), tok.unknownId(), tok.maskId(), d.documents(), d.corpusChars(),
-                d.trainTokens().length, d.heldOutTokens(), d.heldOut().size(), d.heldOutWindows(),
-                d.entropy() == null ? null : d.entropy().natsPerToken(), d.entropy() == null ? null : d.entropy().method());
+        return DatasetPreparedBuilder.builder()
+                .runId(d.runId()).eventId(Event.newId()).timestamp(Event.now())
+                .tokenizer(tok.kind()).vocabSize(tok.vocabSize()).vocabulary(List.copyOf(tok.vocabulary()))
+                .unknownTokenId(tok.unknownId()).maskTokenId(tok.maskId())
+                .documents(d.documents()).corpusChars(d.corpusChars()).trainTokens(d.trainTokens().length)
+                .heldOutTokens(d.heldOutTokens()).heldOutRecords(d.heldOut().size()).heldOutWindows(d.heldOutWindows())
+                .sourceEntropyNatsPerToken(d.entropy() == null ? null : d.entropy().natsPerToken())
+                .entropyMethod(d.entropy() == null ? null : d.entropy().method())
+                .build();
     }
 
     static int[] slice(int[] tokens, int from, int length) {

@@ -17,6 +17,7 @@ import java.util.concurrent.LinkedBlockingDeque;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopRequested;
@@ -142,11 +143,15 @@ public class EvaluationWorker {
         HeldOutScore s = scored.score();
         Double gap = Double.isFinite(c.trainLoss()) && Double.isFinite(s.loss()) ? s.loss() - c.trainLoss() : null;
         boolean fired = !before.stopped() && after.stopped();
-        EvaluationCompleted e = new EvaluationCompleted(c.runId(), Event.newId(), Event.now(), c.step(), c.path(),
-                EvaluationStatus.OK, null, s.loss(), s.perplexity(), s.accuracy(), Double.isFinite(c.trainLoss()) ? c.trainLoss() : null,
-                gap, s.tokens(), scored.sample(), seconds(start), name(policySpec.monitor()), monitored, after.bestValue(),
-                after.bestStep(), after.bestCheckpoint(), after.sinceImprovement(), policy.patienceLeft(after),
-                fired ? after.stopReason() : null);
+        EvaluationCompleted e = of(c).status(EvaluationStatus.OK)
+                .heldOutLoss(s.loss()).perplexity(s.perplexity()).accuracy(s.accuracy())
+                .trainLoss(Double.isFinite(c.trainLoss()) ? c.trainLoss() : null).gap(gap)
+                .heldOutTokens(s.tokens()).sample(scored.sample()).evalSeconds(seconds(start))
+                .monitor(name(policySpec.monitor())).monitoredValue(monitored)
+                .bestValue(after.bestValue()).bestStep(after.bestStep()).bestCheckpoint(after.bestCheckpoint())
+                .evaluationsWithoutImprovement(after.sinceImprovement()).patienceLeft(policy.patienceLeft(after))
+                .stopReason(fired ? after.stopReason() : null)
+                .build();
         if (!publish(e, current)) {
             return;
         }
@@ -178,9 +183,17 @@ public class EvaluationWorker {
     private static EvaluationCompleted error(CheckpointSaved c, BookState current, String reason, double seconds) {
         StopState s = current.state();
         EvaluationCompleted last = current.last();
-        return new EvaluationCompleted(c.runId(), Event.newId(), Event.now(), c.step(), c.path(), EvaluationStatus.ERROR, reason,
-                null, null, null, null, null, 0, null, seconds, last == null ? null : last.monitor(), null, s.bestValue(),
-                s.bestStep(), s.bestCheckpoint(), s.sinceImprovement(), last == null ? 0 : last.patienceLeft(), null);
+        return of(c).status(EvaluationStatus.ERROR).error(reason).evalSeconds(seconds)
+                .monitor(last == null ? null : last.monitor())
+                .bestValue(s.bestValue()).bestStep(s.bestStep()).bestCheckpoint(s.bestCheckpoint())
+                .evaluationsWithoutImprovement(s.sinceImprovement()).patienceLeft(last == null ? 0 : last.patienceLeft())
+                .build();
+    }
+
+    /** An evaluation of this checkpoint: a new event id, now; the rest by name. */
+    private static EvaluationCompletedBuilder of(CheckpointSaved c) {
+        return EvaluationCompletedBuilder.builder().runId(c.runId()).eventId(Event.newId()).timestamp(Event.now())
+                .step(c.step()).checkpointPath(c.path());
     }
 
     static double monitored(EarlyStoppingSpec.Monitor monitor, HeldOutScore s) {

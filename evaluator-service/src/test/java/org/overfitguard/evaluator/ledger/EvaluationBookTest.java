@@ -11,6 +11,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 
@@ -55,7 +56,10 @@ class EvaluationBookTest {
     }
 
     private static EvaluationCompleted evaluation(long step, double loss) {
-        return new EvaluationCompleted("r", Event.newId(), Event.now(), step, "/tmp/r/step-" + step, EvaluationStatus.OK, null, loss,
-                Math.exp(loss), 0.5, 1.0, loss - 1.0, 100, "", 0.1, "heldout_loss", loss, loss, step, "/tmp/r/step-" + step, 0, 3, null);
+        return EvaluationCompletedBuilder.builder().runId("r").eventId(Event.newId()).timestamp(Event.now()).step(step)
+                .checkpointPath("/tmp/r/step-" + step).status(EvaluationStatus.OK).heldOutLoss(loss).perplexity(Math.exp(loss))
+                .accuracy(0.5).trainLoss(1.0).gap(loss - 1.0).heldOutTokens(100).sample("").evalSeconds(0.1)
+                .monitor("heldout_loss").monitoredValue(loss).bestValue(loss).bestStep(step).bestCheckpoint("/tmp/r/step-" + step)
+                .patienceLeft(3).build();
     }
 }

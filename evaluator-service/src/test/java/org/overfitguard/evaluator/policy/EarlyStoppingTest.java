@@ -8,6 +8,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopReason;
@@ -100,9 +101,12 @@ class EarlyStoppingTest {
     }
 
     private static EvaluationCompleted event(long step, StopState s, EarlyStopping policy) {
-        return new EvaluationCompleted("r", Event.newId(), Event.now(), step, "c", EvaluationStatus.OK, null, 1.0, 2.7, 0.5,
-                1.0, 0.0, 100, "", 0.1, "heldout_loss", 1.0, s.bestValue(), s.bestStep(), s.bestCheckpoint(), s.sinceImprovement(),
-                policy.patienceLeft(s), s.stopReason());
+        return EvaluationCompletedBuilder.builder().runId("r").eventId(Event.newId()).timestamp(Event.now()).step(step)
+                .checkpointPath("c").status(EvaluationStatus.OK).heldOutLoss(1.0).perplexity(2.7).accuracy(0.5).trainLoss(1.0).gap(0.0)
+                .heldOutTokens(100).sample("").evalSeconds(0.1).monitor("heldout_loss").monitoredValue(1.0)
+                .bestValue(s.bestValue()).bestStep(s.bestStep()).bestCheckpoint(s.bestCheckpoint())
+                .evaluationsWithoutImprovement(s.sinceImprovement()).patienceLeft(policy.patienceLeft(s)).stopReason(s.stopReason())
+                .build();
     }
 
     static Outcome run(String policyYaml, double[] values) {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
@@ -46,9 +47,11 @@ class FinalModelRuleTest {
         StopRequested stop = stopBest == null ? null : new StopRequested("r", "e", Instant.EPOCH, StopReason.PATIENCE_EXHAUSTED,
                 "heldout_loss", 800, stopBest.equals("none") ? null : Long.valueOf(stopBest), 1.5,
                 stopBest.equals("none") ? null : "/ckpt/r/step-" + stopBest, "test");
-        EvaluationCompleted evaluation = new EvaluationCompleted("r", "e", Instant.EPOCH, 900, "/ckpt/r/step-900", EvaluationStatus.OK,
-                null, 1.6, 4.9, 0.5, 1.2, 0.4, 100, null, 0.1, "heldout_loss", 1.6, evalBest == null ? null : 1.5, evalBest,
-                evalBest == null ? null : "/ckpt/r/step-" + evalBest, 2, 1, null);
+        EvaluationCompleted evaluation = EvaluationCompletedBuilder.builder().runId("r").eventId("e").timestamp(Instant.EPOCH)
+                .step(900).checkpointPath("/ckpt/r/step-900").status(EvaluationStatus.OK).heldOutLoss(1.6).perplexity(4.9)
+                .accuracy(0.5).trainLoss(1.2).gap(0.4).heldOutTokens(100).evalSeconds(0.1).monitor("heldout_loss").monitoredValue(1.6)
+                .bestValue(evalBest == null ? null : 1.5).bestStep(evalBest).bestCheckpoint(evalBest == null ? null : "/ckpt/r/step-" + evalBest)
+                .evaluationsWithoutImprovement(2).patienceLeft(1).build();
         long lastCheckpoint = ending == Ending.MAX_STEPS ? 900 : 800;
         FinalModelRule.Decision d = FinalModelRule.decide(ending, restoreBest,
                 new FinalModelRule.Log(present, stop, evaluation, evaluated, shuttingDown), 900, lastCheckpoint);
