@@ -151,6 +151,9 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().when().get("/runs").then().statusCode(200)
                 .body("run_id", hasItems(runId)));
         given().when().get("/q/health/live").then().statusCode(200);
+        // the run's spec reads back as it is written: snake_case fields, lowercase enums
+        given().when().get("/runs/" + runId).then().statusCode(200).body("spec.data.held_out_fraction", equalTo(0.2f))
+                .body("spec.data.source", equalTo("synthetic")).body("spec.regularization.weight_decay_mode", equalTo("decoupled"));
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
         assertEquals(1, TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream().filter(r -> "x".equals(r.key())).count(),
                 "lettered once");
@@ -240,7 +243,7 @@ class TrainerServiceTest {
         String card = given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(200)
                 .contentType(org.hamcrest.Matchers.startsWith("text/markdown")).extract().asString();
         io.restassured.path.json.JsonPath export = given().auth().oauth2(SUBMITTER).when().post("/runs/" + runId + "/export")
-                .then().statusCode(200).body("model", equalTo("final")).extract().jsonPath();
+                .then().statusCode(200).body("model", equalTo("final")).body("run_id", equalTo(runId)).extract().jsonPath();
         assertEquals(List.of("config.json", "model.safetensors", "tokenizer_config.json", "vocab.json", "README.md"),
                 export.getList("files.name"));
         assertTrue(card.contains("Fired at step 10: patience_exhausted; best step 5") && card.contains("| held-out loss | 2.25 nats/token")

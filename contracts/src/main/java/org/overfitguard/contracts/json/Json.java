@@ -79,19 +79,28 @@ public final class Json {
         }
     }
 
+    /**
+     * The wire's written form on another mapper (the services' REST APIs): snake_case names,
+     * lowercase enums, ISO-8601 times, so a spec or an event reads the same over HTTP as on Kafka.
+     */
+    public static ObjectMapper writeLikeTheWire(ObjectMapper mapper) {
+        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+        mapper.registerModule(new JavaTimeModule());
+        mapper.configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true);
+        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        return mapper;
+    }
+
     private static ObjectMapper configure(ObjectMapper mapper) {
         SimpleModule specs = new SimpleModule("run-spec");
         specs.addDeserializer(RunSpec.class, new RunSpecDeserializer());
-        mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
-        mapper.registerModule(new JavaTimeModule());
+        writeLikeTheWire(mapper);
         mapper.registerModule(specs);
-        mapper.disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         mapper.disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE);
         // events evolve by adding fields: a reader ignores what it does not know (run specs stay strict)
         mapper.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.configure(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS, true);
-        mapper.configure(EnumFeature.WRITE_ENUMS_TO_LOWERCASE, true);
         // strict documents: {"seed":1,"seed":2} or {"seed":1} junk are refused, not read as the last or first value
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

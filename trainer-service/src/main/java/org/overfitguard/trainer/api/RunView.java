@@ -1,12 +1,10 @@
 package org.overfitguard.trainer.api;
 
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.time.Instant;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /**
- * A run as GET /runs/{id} shows it.
+ * A run as GET /runs/{id} shows it (in snake_case, as every REST answer: messaging's WireJsonStyle).
  *
  * @param status            pending, running, completed, cancelled or failed
  * @param step              steps trained
@@ -18,7 +16,6 @@ import org.overfitguard.contracts.spec.RunSpec;
  * @param reason            how it ended: stop reason, max_steps, cancelled, or the failure
  * @param finalModelPath    directory of the final model once completed
  */
-@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record RunView(String runId, String name, String status, long step, int maxSteps, Double loss,
                       Double crossEntropy, Double tokensPerSecond, Double heldOutLoss, Long bestStep,
                       Double bestHeldOutLoss, Integer patienceLeft, String device, String trainerId, String reason,
