@@ -2,8 +2,8 @@ package org.overfitguard.evaluator;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of evaluator-service, under the prefix {@code evaluator}. */
 @ConfigMapping(prefix = "evaluator")

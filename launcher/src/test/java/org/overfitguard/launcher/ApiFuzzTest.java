@@ -35,7 +35,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
-import org.overfitguard.contracts.spec.RunSpecs;
 
 /**
  * Property-based fuzzing of the REST APIs of the real trainer-service and monitor-service (their

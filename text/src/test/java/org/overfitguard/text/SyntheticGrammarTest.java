@@ -1,5 +1,14 @@
 package org.overfitguard.text;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.spec.TokenizerSpec;
 import org.overfitguard.text.synthetic.SyntheticGrammar;
@@ -8,16 +17,6 @@ import org.overfitguard.text.synthetic.SyntheticGrammar.Sentence;
 import org.overfitguard.text.tokenize.CharTokenizer;
 import org.overfitguard.text.tokenize.Tokenizer;
 import org.overfitguard.text.tokenize.Tokenizers;
-
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Random;
-import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SyntheticGrammarTest {
 

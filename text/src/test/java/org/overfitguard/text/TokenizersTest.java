@@ -1,5 +1,15 @@
 package org.overfitguard.text;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.DatasetPreparedBuilder;
@@ -7,17 +17,6 @@ import org.overfitguard.contracts.spec.TokenizerSpec;
 import org.overfitguard.text.tokenize.CharTokenizer;
 import org.overfitguard.text.tokenize.Tokenizer;
 import org.overfitguard.text.tokenize.Tokenizers;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenizersTest {
 

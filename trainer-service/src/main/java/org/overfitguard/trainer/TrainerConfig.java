@@ -3,8 +3,8 @@ package org.overfitguard.trainer;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import java.util.Optional;
 import java.time.Duration;
+import java.util.Optional;
 
 /** Settings of trainer-service, under the prefix {@code trainer}. */
 @ConfigMapping(prefix = "trainer")

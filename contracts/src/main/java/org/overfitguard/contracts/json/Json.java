@@ -2,8 +2,8 @@ package org.overfitguard.contracts.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -20,9 +20,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
-import org.yaml.snakeyaml.LoaderOptions;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
+import org.yaml.snakeyaml.LoaderOptions;
 
 /**
  * The one JSON configuration of the wire: snake_case field names, lowercase enum values, ISO-8601

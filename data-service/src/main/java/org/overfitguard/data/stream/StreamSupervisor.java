@@ -6,19 +6,19 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.time.Duration;
 import org.jboss.logging.Logger;
-import org.overfitguard.messaging.supervision.Loops;
-import org.overfitguard.messaging.supervision.SupervisedLoop;
 import org.overfitguard.data.DataConfig;
-import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.data.corpus.CorpusLoader;
 import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.messaging.KafkaConnection;
+import org.overfitguard.messaging.supervision.Loops;
+import org.overfitguard.messaging.supervision.SupervisedLoop;
 import org.overfitguard.text.augment.WordNetSynonyms;
 
 /**

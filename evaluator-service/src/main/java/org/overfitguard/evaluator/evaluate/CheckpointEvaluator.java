@@ -12,9 +12,9 @@ import org.overfitguard.lm.checkpoint.CheckpointException;
 import org.overfitguard.lm.checkpoint.CheckpointStore;
 import org.overfitguard.lm.checkpoint.LoadedCheckpoint;
 import org.overfitguard.lm.eval.HeldOutEvaluator;
-import org.overfitguard.lm.model.MemoryEstimate;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.eval.TextSampler;
+import org.overfitguard.lm.model.MemoryEstimate;
 import org.overfitguard.text.tokenize.Tokenizer;
 import org.overfitguard.text.tokenize.Tokenizers;
 

@@ -1,19 +1,19 @@
 package org.overfitguard.evaluator.evaluate;
 
 import ai.djl.Device;
+import com.sun.management.OperatingSystemMXBean;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import com.sun.management.OperatingSystemMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -29,11 +29,11 @@ import org.overfitguard.evaluator.policy.EarlyStopping;
 import org.overfitguard.evaluator.policy.StopState;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.model.Devices;
+import org.overfitguard.lm.model.MemoryEstimate;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.messaging.supervision.Loops;
 import org.overfitguard.messaging.supervision.SupervisedLoop;
-import org.overfitguard.lm.model.MemoryEstimate;
 
 /**
  * Evaluates checkpoints one at a time, in arrival order (a run's checkpoints arrive in step order):

@@ -7,8 +7,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
-import org.overfitguard.contracts.spec.RegularizationSpec;
 import java.util.Map;
+import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.lm.model.GptModel.NamedParameter;
 
 /**

@@ -15,8 +15,8 @@ import org.overfitguard.contracts.spec.OptimizerSpec;
 import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.lm.model.GptModel;
-import org.overfitguard.lm.model.GradMode;
 import org.overfitguard.lm.model.GptModel.NamedParameter;
+import org.overfitguard.lm.model.GradMode;
 import org.overfitguard.lm.model.Seeds;
 
 /**

@@ -1,13 +1,12 @@
 package org.overfitguard.text.augment;
 
-import org.overfitguard.contracts.spec.AugmentationSpec;
-
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import org.overfitguard.contracts.spec.AugmentationSpec;
 
 /**
  * Text-level augmentation of training text (the caller applies it to the train split only). In this

@@ -1,11 +1,10 @@
 package org.overfitguard.text.synthetic;
 
+import java.util.List;
+import java.util.Random;
 import org.overfitguard.text.synthetic.Lexicon.NounKind;
 import org.overfitguard.text.synthetic.Lexicon.Verb;
 import org.overfitguard.text.tokenize.Tokenizer;
-
-import java.util.List;
-import java.util.Random;
 
 /**
  * A seeded probabilistic grammar of simple English, e.g. "The old farmer sold a red cart to the miller."

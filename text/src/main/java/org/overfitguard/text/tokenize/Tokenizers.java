@@ -1,9 +1,8 @@
 package org.overfitguard.text.tokenize;
 
+import java.util.Locale;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.spec.TokenizerSpec;
-
-import java.util.Locale;
 
 /** Builds the run's tokenizer: from the corpus in data-service, from DatasetPrepared everywhere else. */
 public final class Tokenizers {

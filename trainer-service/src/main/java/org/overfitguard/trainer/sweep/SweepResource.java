@@ -1,7 +1,7 @@
 package org.overfitguard.trainer.sweep;
 
-import jakarta.inject.Inject;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
