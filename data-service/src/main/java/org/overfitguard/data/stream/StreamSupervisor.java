@@ -64,6 +64,11 @@ public class StreamSupervisor {
     private SupervisedLoop loop;
     private volatile boolean running = true;
 
+    /** Whether a stream of this run is running now (until its thread has ended). */
+    public boolean streaming(String runId) {
+        return streaming.contains(runId);
+    }
+
     void start(@Observes StartupEvent ignored) {
         DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
                 config.heldoutWindowsPerRecord(), config.entropySamples(), config.maxRecordBytes());

@@ -62,6 +62,8 @@ class DataServiceTest {
     DataMetrics metrics;
     @Inject
     StreamBook book;
+    @Inject
+    StreamSupervisor supervisor;
 
     @Test
     void aRunStartedBecomesADatasetAHeldOutTopicAndAFlowControlledBatchStream() {
@@ -91,8 +93,8 @@ class DataServiceTest {
             assertEquals(32, b.cols());
             assertTrue(b.maxTokenId() < d.vocabSize(), "ids within the vocabulary");
         }
-        sleepQuietly(1000);
-        assertEquals(lead, batches(runId).size(), "nothing beyond the lead while the trainer is silent");
+        // nothing beyond the lead while the trainer is silent, for a second
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> batches(runId).size() == lead);
 
         send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
@@ -116,13 +118,14 @@ class DataServiceTest {
         book.setCaughtUp(false);
         book.forgetPartitions(java.util.Set.of(partition));
         progress.forget(runId);
-        sleepQuietly(500);
+        await().atMost(Duration.ofSeconds(30)).until(() -> !supervisor.streaming(runId)); // the old stream has stopped
         book.apply(started, partition);
         book.setCaughtUp(true);
         int metricsEvery = spec.training().metricsEvery();
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() >= lead + metricsEvery + 1);
-        sleepQuietly(1000);
-        assertEquals(lead + metricsEvery + 1, batches(runId).size(), "enough for one report, and no more");
+        // enough for one report, and no more, for a second
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10))
+                .until(() -> batches(runId).size() == lead + metricsEvery + 1);
     }
 
     /** What the ledger does when a broker restart revokes and returns this replica's partitions. */
@@ -137,7 +140,8 @@ class DataServiceTest {
 
         book.setCaughtUp(false);
         book.forgetPartitions(java.util.Set.of(partition));
-        sleepQuietly(500); // the stream sees its run gone and stops
+        // the stream sees its run gone and stops; only then is the run back, so a new stream must take over
+        await().atMost(Duration.ofSeconds(30)).until(() -> !supervisor.streaming(runId));
         book.apply(started, partition);
         book.setCaughtUp(true);
 
@@ -222,12 +226,4 @@ class DataServiceTest {
                 .map(r -> d.deserialize(Topics.RUNS, r.value())).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
     }
 
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 }
