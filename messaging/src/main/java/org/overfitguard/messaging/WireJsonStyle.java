@@ -6,9 +6,11 @@ import jakarta.inject.Singleton;
 import org.overfitguard.contracts.json.Json;
 
 /**
- * Every service's REST API writes JSON as the wire does ({@link Json#writeLikeTheWire}): a run spec
- * in {@code GET /runs/{id}}, an export's {@code run_id}, an event on the dashboard read as they read
- * on Kafka and as a spec is written, never in Java's camelCase or with upper-case enums.
+ * The REST APIs of the services built on this module (trainer, data, evaluator) write JSON as the
+ * wire does ({@link Json#writeLikeTheWire}): a run spec in {@code GET /runs/{id}} and an export's
+ * {@code run_id} read as they read on Kafka and as a spec is written, never in Java's camelCase or
+ * with upper-case enums. monitor-service, which does not use this module, applies the same through
+ * its own JsonStyle.
  */
 @Singleton
 public class WireJsonStyle implements ObjectMapperCustomizer {

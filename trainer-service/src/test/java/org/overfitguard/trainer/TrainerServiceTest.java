@@ -214,6 +214,10 @@ class TrainerServiceTest {
         submit("application/json", "{\"seed\":1,\"seed\":2} junk").then().statusCode(400).body("fields[0].field", equalTo("(spec)"));
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/sweeps?grid=.%3D1")
                 .then().statusCode(400).body("fields[0].field", equalTo("grid"));
+        // a grid past its 4096 characters reaches the API (the request line may be 16 KiB) and is refused by name
+        given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").urlEncodingEnabled(false)
+                .when().post("/sweeps?grid=" + "x".repeat(5000)).then().statusCode(400)
+                .body("fields[0].field", equalTo("grid")).body("fields[0].allowed", equalTo("at most 4096 characters"));
     }
 
     @Test

@@ -26,8 +26,8 @@ import org.overfitguard.launcher.RunTracker;
  * The images really run (scripts/images-smoke.sh): the embedded broker, the four services as
  * containers of the images scripts/images.sh built, run as k8s/overlays/dev says (user, read-only
  * root, capabilities, volumes, environment, limits), then the default run (or the --spec file's)
- * with its trainer killed and started again, to its early stop; optionally the GPU trainer image as k8s/overlays/prod runs
- * it, on this machine without a GPU. Each step is printed; the first that fails ends it with exit 1
+ * with its trainer killed and started again, to its early stop; optionally the GPU trainer image
+ * as k8s/overlays/prod runs it, on this machine without a GPU. Each step is printed; the first that fails ends it with exit 1
  * and the log of the container concerned.
  *
  * <pre>
