@@ -31,7 +31,7 @@ import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
 
@@ -98,8 +98,9 @@ class AsyncApiContractTest {
         JsonNode doc = load();
         List<Event> samples = new ArrayList<>(SampleEvents.all());
         // a diverged run: Jackson writes non-finite doubles as strings
-        samples.add(new StepMetrics("r1", "e11", SampleEvents.T, 7, Double.NaN, Double.POSITIVE_INFINITY, 1e-3,
-                Double.NEGATIVE_INFINITY, 1, 1, 1));
+        samples.add(StepMetricsBuilder.builder().runId("r1").eventId("e11").timestamp(SampleEvents.T).step(7).loss(Double.NaN)
+                .crossEntropy(Double.POSITIVE_INFINITY).learningRate(1e-3).gradNorm(Double.NEGATIVE_INFINITY).tokensPerSecond(1)
+                .stepSeconds(1).tokensSeen(1).build());
         List<String> problems = new ArrayList<>();
         for (Event event : samples) {
             JsonNode wire = Json.mapper().valueToTree(event);

@@ -14,9 +14,9 @@ import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
-import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.events.StopReason;
-import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /** One filled-in instance of every event type, with non-default values in every field. */
@@ -37,15 +37,17 @@ final class SampleEvents {
                 new RunCompleted("r1", "e4", T, CompletionReason.PATIENCE_EXHAUSTED, 900, 600L, 1.41,
                         "/ckpt/r1/final", "/ckpt/r1/step-000600"),
                 new RunFailed("r1", "e5", T, "data-service", "corpus not found"),
-                new StepMetrics("r1", "e6", T, 120, 1.9, 1.8, 1e-3, 0.7, 12_000, 0.05, 245_760),
+                StepMetricsBuilder.builder().runId("r1").eventId("e6").timestamp(T).step(120).loss(1.9).crossEntropy(1.8)
+                        .learningRate(1e-3).gradNorm(0.7).tokensPerSecond(12_000).stepSeconds(0.05).tokensSeen(245_760).build(),
                 new CheckpointSaved("r1", "e7", T, 100, "/ckpt/r1/step-000100", SHA, 1.95, 4096),
                 EvaluationCompletedBuilder.builder().runId("r1").eventId("e8").timestamp(T).step(100)
                         .checkpointPath("/ckpt/r1/step-000100").status(EvaluationStatus.OK).heldOutLoss(2.1).perplexity(8.17)
                         .accuracy(0.41).trainLoss(1.95).gap(0.15).heldOutTokens(5_000).sample("the cat").evalSeconds(0.8)
                         .monitor("heldout_loss").monitoredValue(2.1).bestValue(2.0).bestStep(50L).bestCheckpoint("/ckpt/r1/step-000050")
                         .evaluationsWithoutImprovement(1).patienceLeft(2).stopReason(StopReason.PATIENCE_EXHAUSTED).build(),
-                new StopRequested("r1", "e9", T, StopReason.DIVERGENCE, "heldout_loss", 300, 200L, 1.5,
-                        "/ckpt/r1/step-000200", "held-out loss 9.1 is worse than divergence_threshold 5.0"),
+                StopRequestedBuilder.builder().runId("r1").eventId("e9").timestamp(T).reason(StopReason.DIVERGENCE)
+                        .monitor("heldout_loss").atStep(300).bestStep(200L).bestValue(1.5).bestCheckpoint("/ckpt/r1/step-000200")
+                        .detail("held-out loss 9.1 is worse than divergence_threshold 5.0").build(),
                 new CancelRequested("r1", "e10", T, "user request"),
                 new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked"));
     }

@@ -16,8 +16,10 @@ import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.TrainingSpec;
@@ -60,8 +62,9 @@ final class SampleRun {
     }
 
     StepMetrics step(long step) {
-        return new StepMetrics(runId, Event.newId(), at(step), step, trainLoss(step) + 0.05, trainLoss(step), 1e-3 * (1 - step / 2000.0),
-                0.5, 4000 + step, 0.08, step * 32 * 64);
+        return StepMetricsBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(at(step)).step(step)
+                .loss(trainLoss(step) + 0.05).crossEntropy(trainLoss(step)).learningRate(1e-3 * (1 - step / 2000.0)).gradNorm(0.5)
+                .tokensPerSecond(4000 + step).stepSeconds(0.08).tokensSeen(step * 32 * 64).build();
     }
 
     EvaluationCompleted evaluation(long step, double heldOutLoss, long bestStep, double bestValue, int patienceLeft) {
@@ -76,8 +79,9 @@ final class SampleRun {
     }
 
     StopRequested stop(long atStep, long bestStep, double bestValue) {
-        return new StopRequested(runId, Event.newId(), at(atStep).plusSeconds(1), StopReason.PATIENCE_EXHAUSTED, "heldout_loss",
-                atStep, bestStep, bestValue, "/ckpt/" + runId + "/step-" + bestStep, "no improvement in 3 evaluations");
+        return StopRequestedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(at(atStep).plusSeconds(1))
+                .reason(StopReason.PATIENCE_EXHAUSTED).monitor("heldout_loss").atStep(atStep).bestStep(bestStep).bestValue(bestValue)
+                .bestCheckpoint("/ckpt/" + runId + "/step-" + bestStep).detail("no improvement in 3 evaluations").build();
     }
 
     RunCompleted completed(long steps, long bestStep, double bestHeldOutLoss) {

@@ -38,6 +38,7 @@ import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -95,8 +96,7 @@ class TrainerServiceTest {
         assertEquals(5, best.step());
         assertTrue(Files.isDirectory(Path.of(best.path())), best.path());
 
-        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(new StopRequested(runId, Event.newId(), Event.now(),
-                StopReason.PATIENCE_EXHAUSTED, "heldout_loss", 15, 5L, 2.0, best.path(), "test")).getBytes(StandardCharsets.UTF_8));
+        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(stop(runId, 15, 2.0, best.path())).getBytes(StandardCharsets.UTF_8));
         RunCompleted done = await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
         assertEquals(CompletionReason.PATIENCE_EXHAUSTED, done.reason());
         assertEquals(best.path(), done.finalCheckpoint());
@@ -238,8 +238,7 @@ class TrainerServiceTest {
                 .heldOutTokens(200).sample("abc").evalSeconds(0.1).monitor("heldout_loss").monitoredValue(2.25)
                 .bestValue(2.25).bestStep(5L).bestCheckpoint(best.path()).patienceLeft(3)
                 .build()).getBytes(StandardCharsets.UTF_8));
-        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(new StopRequested(runId, Event.newId(), Event.now(),
-                StopReason.PATIENCE_EXHAUSTED, "heldout_loss", 10, 5L, 2.25, best.path(), "test")).getBytes(StandardCharsets.UTF_8));
+        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(stop(runId, 10, 2.25, best.path())).getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
 
         given().when().post("/runs/" + runId + "/export").then().statusCode(401);
@@ -299,6 +298,13 @@ class TrainerServiceTest {
     /** What data-service would do: DatasetPrepared, then batches 0..n-1 on a one-partition topic, a poison record among them. */
     private void playDataService(String runId, int batches, long seed) {
         playDataService(runId, batches, seed, dataset(runId, "byte", List.of(), -1, 15));
+    }
+
+    /** What the evaluator would say: patience exhausted at {@code atStep}, the best at step 5. */
+    private static StopRequested stop(String runId, long atStep, double bestValue, String bestCheckpoint) {
+        return StopRequestedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now())
+                .reason(StopReason.PATIENCE_EXHAUSTED).monitor("heldout_loss").atStep(atStep).bestStep(5L).bestValue(bestValue)
+                .bestCheckpoint(bestCheckpoint).detail("test").build();
     }
 
     /** What data-service would announce for a corpus of 1,000 characters, 16 symbols, 10 held-out windows. */

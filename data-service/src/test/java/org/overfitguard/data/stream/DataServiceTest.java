@@ -23,6 +23,7 @@ import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -96,7 +97,7 @@ class DataServiceTest {
         // nothing beyond the lead while the trainer is silent, for a second
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> batches(runId).size() == lead);
 
-        send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
+        send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
     }
 
@@ -145,7 +146,7 @@ class DataServiceTest {
         book.apply(started, partition);
         book.setCaughtUp(true);
 
-        send(Topics.TRAIN_METRICS, new StepMetrics(runId, Event.newId(), Event.now(), 40, 2, 2, 1e-3, 1, 1000, 0.1, 1000));
+        send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
         List<TokenBatch> all = batches(runId);
         for (int k = 0; k < all.size(); k++) {
@@ -206,6 +207,12 @@ class DataServiceTest {
         TopicIO.send(bootstrap, Topics.TRAIN_METRICS, "x", "{\"type\":\"StepMetrics\"".getBytes(StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(30)).until(() -> TopicIO.readAll(bootstrap, Topics.DEAD_LETTERS).stream()
                 .anyMatch(r -> Topics.TRAIN_METRICS.equals(TopicIO.header(r, "dead-letter-topic")) && !TopicIO.header(r, "dead-letter-reason").isEmpty()));
+    }
+
+    /** What a trainer reports at {@code step}: the values do not matter to data-service. */
+    private static StepMetrics stepMetrics(String runId, long step) {
+        return StepMetricsBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now()).step(step).loss(2)
+                .crossEntropy(2).learningRate(1e-3).gradNorm(1).tokensPerSecond(1000).stepSeconds(0.1).tokensSeen(1000).build();
     }
 
     private DatasetPrepared d(String runId) {

@@ -20,7 +20,7 @@ import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.evaluator.EvaluatorConfig;
@@ -156,8 +156,10 @@ public class EvaluationWorker {
             return;
         }
         if (fired) {
-            events.publish(new StopRequested(c.runId(), Event.newId(), Event.now(), after.stopReason(), name(policySpec.monitor()),
-                    c.step(), after.bestStep(), after.bestValue(), after.bestCheckpoint(), explain(after, monitored, policySpec)));
+            events.publish(StopRequestedBuilder.builder().runId(c.runId()).eventId(Event.newId()).timestamp(Event.now())
+                    .reason(after.stopReason()).monitor(name(policySpec.monitor())).atStep(c.step()).bestStep(after.bestStep())
+                    .bestValue(after.bestValue()).bestCheckpoint(after.bestCheckpoint()).detail(explain(after, monitored, policySpec))
+                    .build());
             metrics.stopped(after.stopReason());
             LOG.infof("run %s: stop at step %d (%s); best step %d, %s %.4f", c.runId(), c.step(), after.stopReason(),
                     after.bestStep(), name(policySpec.monitor()), after.bestValue());

@@ -2,6 +2,7 @@ package org.overfitguard.trainer.training;
 
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StepMetrics;
+import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.lm.train.StepResult;
 
 /** Means over the steps since the last StepMetrics; throughput counts wall time, waiting for batches included. */
@@ -34,8 +35,9 @@ final class StepWindow {
     }
 
     StepMetrics metrics(String runId, long tokensSeen) {
-        return new StepMetrics(runId, Event.newId(), Event.now(), last.step(), loss / steps, crossEntropy / steps,
-                last.learningRate(), last.gradNorm(), tokensPerSecond(), computeSeconds / steps, tokensSeen);
+        return StepMetricsBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now()).step(last.step())
+                .loss(loss / steps).crossEntropy(crossEntropy / steps).learningRate(last.learningRate()).gradNorm(last.gradNorm())
+                .tokensPerSecond(tokensPerSecond()).stepSeconds(computeSeconds / steps).tokensSeen(tokensSeen).build();
     }
 
     void reset() {

@@ -11,6 +11,7 @@ import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.trainer.training.FinalModelRule.Ending;
 import org.overfitguard.trainer.training.FinalModelRule.Weights;
 
@@ -44,9 +45,10 @@ class FinalModelRuleTest {
     void theFinalModelIsChosenByTheTable(Ending ending, boolean restoreBest, boolean present, String stopBest, Long evalBest,
                                          boolean evaluated, boolean shuttingDown, boolean released, CompletionReason reason,
                                          Weights weights, Long step, Long best) {
-        StopRequested stop = stopBest == null ? null : new StopRequested("r", "e", Instant.EPOCH, StopReason.PATIENCE_EXHAUSTED,
-                "heldout_loss", 800, stopBest.equals("none") ? null : Long.valueOf(stopBest), 1.5,
-                stopBest.equals("none") ? null : "/ckpt/r/step-" + stopBest, "test");
+        StopRequested stop = stopBest == null ? null : StopRequestedBuilder.builder().runId("r").eventId("e").timestamp(Instant.EPOCH)
+                .reason(StopReason.PATIENCE_EXHAUSTED).monitor("heldout_loss").atStep(800)
+                .bestStep(stopBest.equals("none") ? null : Long.valueOf(stopBest)).bestValue(1.5)
+                .bestCheckpoint(stopBest.equals("none") ? null : "/ckpt/r/step-" + stopBest).detail("test").build();
         EvaluationCompleted evaluation = EvaluationCompletedBuilder.builder().runId("r").eventId("e").timestamp(Instant.EPOCH)
                 .step(900).checkpointPath("/ckpt/r/step-900").status(EvaluationStatus.OK).heldOutLoss(1.6).perplexity(4.9)
                 .accuracy(0.5).trainLoss(1.2).gap(0.4).heldOutTokens(100).evalSeconds(0.1).monitor("heldout_loss").monitoredValue(1.6)
