@@ -112,21 +112,7 @@ public final class LocalEnsemble implements AutoCloseable {
             services.put(s, new ManagedProcess(s, serviceCommand(s), ALLOCATOR, workdir.resolve("logs").resolve(s + ".log")));
             supervisor.watch(s, services.get(s), () -> startService(s), url(s, "/q/health/live"));
         }
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
-        for (String s : only) {
-            ready.add(CompletableFuture.runAsync(() -> {
-                try {
-                    startService(s);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
-        }
-        try {
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
-        } catch (RuntimeException e) {
-            throw new IOException("the ensemble did not start: " + e.getCause().getMessage(), e);
-        }
+        InParallel.forEach(only, "the ensemble did not start", this::startService);
     }
 
     public void startBroker() throws IOException {

@@ -1,7 +1,6 @@
 package org.overfitguard.launcher.containers;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+import org.overfitguard.launcher.InParallel;
 import org.overfitguard.launcher.Layout;
 import org.overfitguard.launcher.LocalEnsemble;
 import org.overfitguard.launcher.RunSubmitter;
@@ -72,21 +71,7 @@ public final class ContainerEnsemble implements AutoCloseable {
             }
             podman.ok(createArguments(s).toArray(String[]::new));
         }
-        List<CompletableFuture<Void>> ready = new ArrayList<>();
-        for (String s : Layout.SERVICES) {
-            ready.add(CompletableFuture.runAsync(() -> {
-                try {
-                    startService(s);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }));
-        }
-        try {
-            CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).join();
-        } catch (RuntimeException e) {
-            throw new IOException(e.getCause() == null ? e.getMessage() : e.getCause().getMessage(), e);
-        }
+        InParallel.forEach(Layout.SERVICES, "the containers did not start", this::startService);
     }
 
     /** Starts {@code service}'s container (again) and waits until its readiness probe answers 200. */
