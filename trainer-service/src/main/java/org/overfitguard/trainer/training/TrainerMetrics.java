@@ -6,61 +6,51 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.overfitguard.lm.train.StepResult;
+import org.overfitguard.messaging.metrics.PerRunMeters;
 import org.overfitguard.trainer.TrainerConfig;
 
 /**
  * Micrometer meters of training, tagged by run: trainer.steps, trainer.tokens (counters),
  * trainer.step.time (timer), trainer.loss, trainer.cross.entropy, trainer.learning.rate,
- * trainer.grad.norm, trainer.tokens.per.second (gauges). A run's meters are removed some time
- * after it ends, so the run tag stays bounded.
+ * trainer.grad.norm, trainer.tokens.per.second (gauges). A run's meters are removed
+ * trainer.metrics-retention after it ends, so the run tag stays bounded.
  */
 @ApplicationScoped
 public class TrainerMetrics {
 
-    private final MeterRegistry registry;
-    private final Duration retention;
-    private final Map<String, RunMeters> runs = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService janitor = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "trainer-metrics-expiry");
-        t.setDaemon(true);
-        return t;
-    });
+    private final PerRunMeters<RunMeters> runs;
 
     @Inject
     public TrainerMetrics(MeterRegistry registry, TrainerConfig config) {
-        this.registry = registry;
-        this.retention = config.metricsRetention();
+        this.runs = new PerRunMeters<>(registry, config.metricsRetention(), "trainer", RunMeters::new);
     }
 
     void step(String runId, StepResult r, double tokensPerSecond) {
-        RunMeters m = runs.computeIfAbsent(runId, id -> new RunMeters(registry, id));
-        m.steps.increment();
-        m.tokens.increment(r.tokens());
-        m.stepTime.record(Duration.ofNanos((long) (r.seconds() * 1e9)));
-        m.last.set(new double[] {r.loss(), r.crossEntropy(), r.learningRate(), r.gradNorm(), tokensPerSecond});
+        runs.update(runId, m -> {
+            m.steps.increment();
+            m.tokens.increment(r.tokens());
+            m.stepTime.record(Duration.ofNanos((long) (r.seconds() * 1e9)));
+            m.last.set(new double[] {r.loss(), r.crossEntropy(), r.learningRate(), r.gradNorm(), tokensPerSecond});
+        });
     }
 
     void ended(String runId) {
-        janitor.schedule(() -> {
-            RunMeters m = runs.remove(runId);
-            if (m != null) {
-                m.meters.forEach(registry::remove);
-            }
-        }, retention.toMillis(), TimeUnit.MILLISECONDS);
+        runs.expireLater(runId);
     }
 
-    private static final class RunMeters {
+    @PreDestroy
+    void stop() {
+        runs.close();
+    }
+
+    private static final class RunMeters implements PerRunMeters.Set {
         final AtomicReference<double[]> last = new AtomicReference<>(new double[5]);
         final Counter steps;
         final Counter tokens;
@@ -78,6 +68,11 @@ public class TrainerMetrics {
                     gauge(registry, "trainer.learning.rate", "learning rate, last step", tags, 2),
                     gauge(registry, "trainer.grad.norm", "global gradient norm before clipping, last step", tags, 3),
                     gauge(registry, "trainer.tokens.per.second", "training throughput over the last steps", tags, 4));
+        }
+
+        @Override
+        public List<Meter> meters() {
+            return meters;
         }
 
         private Gauge gauge(MeterRegistry registry, String name, String description, Tags tags, int index) {
