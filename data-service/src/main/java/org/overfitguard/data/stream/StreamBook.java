@@ -1,10 +1,8 @@
 package org.overfitguard.data.stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
@@ -17,7 +15,7 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
-import org.overfitguard.messaging.EventLedger;
+import org.overfitguard.messaging.PartitionedBook;
 
 /**
  * Which runs of this replica's partitions need a batch stream: a run needs one from its (latest)
@@ -25,7 +23,7 @@ import org.overfitguard.messaging.EventLedger;
  * stream was started for it; a run forgotten with its partition comes back unlaunched at replay.
  */
 @ApplicationScoped
-public class StreamBook implements EventLedger.Listener {
+public class StreamBook extends PartitionedBook<StreamBook.Entry> {
 
     /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal. */
     public record Entry(String runId, int partition, RunStarted started, boolean ended, boolean launched) {
@@ -38,8 +36,7 @@ public class StreamBook implements EventLedger.Listener {
         }
     }
 
-    private final Map<String, Entry> runs = new HashMap<>();
-    private boolean caughtUp;
+    private final Map<String, Entry> runs = byRunId();
 
     @Override
     public synchronized void apply(Event event, int partition) {
@@ -49,34 +46,23 @@ public class StreamBook implements EventLedger.Listener {
             return;
         }
         runs.put(event.runId(), e);
-        notifyAll();
+        changed();
+    }
+
+    @Override
+    protected int partitionOf(Entry e) {
+        return e.partition();
     }
 
     public synchronized void markEnded(String runId) {
         runs.computeIfPresent(runId, (id, e) -> e.withEnded());
-        notifyAll();
+        changed();
     }
 
     /** Whether a stream serves the run (false again: it needs a new one). */
     public synchronized void markLaunched(String runId, boolean launched) {
         runs.computeIfPresent(runId, (id, e) -> e.withLaunched(launched));
-        notifyAll();
-    }
-
-    @Override
-    public synchronized void setCaughtUp(boolean value) {
-        caughtUp = value;
-        notifyAll();
-    }
-
-    public synchronized boolean caughtUp() {
-        return caughtUp;
-    }
-
-    @Override
-    public synchronized void forgetPartitions(Set<Integer> partitions) {
-        runs.values().removeIf(e -> partitions.contains(e.partition()));
-        notifyAll();
+        changed();
     }
 
     public synchronized boolean ended(String runId) {
@@ -86,10 +72,6 @@ public class StreamBook implements EventLedger.Listener {
 
     public synchronized List<Entry> entries() {
         return List.copyOf(runs.values());
-    }
-
-    public synchronized void awaitChange(long millis) throws InterruptedException {
-        wait(millis);
     }
 
     /** A run's entry after an event: started (by whom, from where), ended, or null when the event changes nothing here. */

@@ -93,7 +93,7 @@ public class StreamSupervisor {
             if (book.caughtUp()) {
                 reconcile();
             }
-            book.awaitChange(1000);
+            book.awaitChange(Duration.ofSeconds(1));
         }
     }
 

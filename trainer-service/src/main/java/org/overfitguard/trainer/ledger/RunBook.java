@@ -4,15 +4,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.messaging.EventLedger;
+import org.overfitguard.messaging.PartitionedBook;
 
 /**
  * The trainer's view of the runs in its partitions, folded from the runs, control and evaluations
@@ -20,13 +18,12 @@ import org.overfitguard.messaging.EventLedger;
  * evaluation) block on changes with {@link #await}.
  */
 @ApplicationScoped
-public class RunBook implements EventLedger.Listener {
+public class RunBook extends PartitionedBook<RunRecord> {
 
     /** Finished runs kept for GET /runs; older ones are forgotten (their events stay on the topics). */
     static final int MAX_FINISHED = 1000;
 
-    private final Map<String, RunRecord> runs = new HashMap<>();
-    private boolean caughtUp;
+    private final Map<String, RunRecord> runs = byRunId();
     private int finished;
 
     @Override
@@ -38,7 +35,17 @@ public class RunBook implements EventLedger.Listener {
         if (!wasFinished && r.finished() && ++finished > MAX_FINISHED) {
             evictOldestFinished();
         }
-        notifyAll();
+        changed();
+    }
+
+    @Override
+    protected int partitionOf(RunRecord r) {
+        return r.partition;
+    }
+
+    @Override
+    protected void forgotten() {
+        finished = (int) runs.values().stream().filter(RunRecord::finished).count();
     }
 
     private void evictOldestFinished() {
@@ -49,32 +56,13 @@ public class RunBook implements EventLedger.Listener {
                 });
     }
 
-    /** The ledger read every assigned partition up to where it ended at assignment (or fell behind again). */
-    @Override
-    public synchronized void setCaughtUp(boolean value) {
-        caughtUp = value;
-        notifyAll();
-    }
-
-    public synchronized boolean caughtUp() {
-        return caughtUp;
-    }
-
-    /** Forgets runs of partitions this replica no longer owns. */
-    @Override
-    public synchronized void forgetPartitions(Set<Integer> partitions) {
-        runs.values().removeIf(r -> partitions.contains(r.partition));
-        finished = (int) runs.values().stream().filter(RunRecord::finished).count();
-        notifyAll();
-    }
-
     public synchronized void markFinishedHere(String runId) {
         RunRecord r = runs.get(runId);
         if (r != null && !r.finished()) {
             r.finishedHere = true;
             finished++;
         }
-        notifyAll();
+        changed();
     }
 
     public synchronized Optional<RunRecord> snapshot(String runId) {
@@ -120,16 +108,7 @@ public class RunBook implements EventLedger.Listener {
         if (r != null) {
             r.taken = false;
         }
-        notifyAll();
-    }
-
-    /**
-     * True when the run is no longer this replica's: the ledger has caught up and the run is not in
-     * the book (its partition went to another member). Right after a revocation the run is missing
-     * until the replay brings it back: that is not gone.
-     */
-    public synchronized boolean gone(String runId) {
-        return caughtUp && !runs.containsKey(runId);
+        changed();
     }
 
     /** Blocks until {@code condition} holds for the run (or the book), or the timeout passes. */
@@ -147,11 +126,6 @@ public class RunBook implements EventLedger.Listener {
             }
             wait(Math.max(1, left / 1_000_000));
         }
-    }
-
-    /** Waits for any change, at most {@code timeout}. */
-    public synchronized void awaitChange(Duration timeout) throws InterruptedException {
-        wait(Math.max(1, timeout.toMillis()));
     }
 
     /** A cheap read for the training loop: has a stop or cancel arrived for the run? */
