@@ -81,7 +81,7 @@ class EarlyStoppingTest {
     void aRestartedEvaluatorRebuiltFromItsEventsDecidesExactlyLikeAnUninterruptedOne() {
         EarlyStoppingSpec spec = policy("{patience: 3, min_delta: 0.01, baseline: 2.5}");
         EarlyStopping policy = new EarlyStopping(spec);
-        double[] values = {3.0, 2.4, 2.2, 2.21, 2.19, 2.3, 2.4, 2.5, 2.6};
+        double[] values = {3.0, 2.4, 2.2, 2.21, 2.19, 2.3, 2.4, 2.5, 2.6, 2.0, 2.7}; // 2.0, 2.7: in flight after the stop
         for (int killAfter = 0; killAfter < values.length; killAfter++) {
             StopState uninterrupted = StopState.INITIAL;
             StopState replayed = StopState.INITIAL;
@@ -89,9 +89,12 @@ class EarlyStoppingTest {
             for (int i = 0; i < values.length; i++) {
                 uninterrupted = policy.next(uninterrupted, 100L * (i + 1), values[i], "c" + i);
                 if (i < killAfter) {
+                    StopState before = live;
                     live = policy.next(live, 100L * (i + 1), values[i], "c" + i);
-                    // what the evaluations topic holds, folded back after the restart
-                    replayed = StopState.after(replayed, event(100L * (i + 1), live, policy));
+                    // what the evaluations topic holds, folded back after the restart: as EvaluationWorker
+                    // publishes it, the stop reason only on the evaluation that fired
+                    boolean fired = !before.stopped() && live.stopped();
+                    replayed = StopState.after(replayed, event(100L * (i + 1), live, fired, policy));
                 } else {
                     replayed = policy.next(replayed, 100L * (i + 1), values[i], "c" + i);
                 }
@@ -100,12 +103,12 @@ class EarlyStoppingTest {
         }
     }
 
-    private static EvaluationCompleted event(long step, StopState s, EarlyStopping policy) {
+    private static EvaluationCompleted event(long step, StopState s, boolean fired, EarlyStopping policy) {
         return EvaluationCompletedBuilder.builder().runId("r").eventId(Event.newId()).timestamp(Event.now()).step(step)
                 .checkpointPath("c").status(EvaluationStatus.OK).heldOutLoss(1.0).perplexity(2.7).accuracy(0.5).trainLoss(1.0).gap(0.0)
                 .heldOutTokens(100).sample("").evalSeconds(0.1).monitor("heldout_loss").monitoredValue(1.0)
                 .bestValue(s.bestValue()).bestStep(s.bestStep()).bestCheckpoint(s.bestCheckpoint())
-                .evaluationsWithoutImprovement(s.sinceImprovement()).patienceLeft(policy.patienceLeft(s)).stopReason(s.stopReason())
+                .evaluationsWithoutImprovement(s.sinceImprovement()).patienceLeft(policy.patienceLeft(s)).stopReason(fired ? s.stopReason() : null)
                 .build();
     }
 
