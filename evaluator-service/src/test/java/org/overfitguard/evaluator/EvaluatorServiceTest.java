@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.Device;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,8 +28,6 @@ import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
-import org.overfitguard.contracts.json.EventDeserializer;
-import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.evaluator.policy.EarlyStopping;
@@ -46,6 +43,7 @@ import org.overfitguard.lm.model.GptModel;
 import org.overfitguard.lm.model.Seeds;
 import org.overfitguard.lm.train.StepResult;
 import org.overfitguard.lm.train.TrainingSession;
+import org.overfitguard.testing.TopicEvents;
 
 /**
  * evaluator-service on a real broker with real checkpoints: a tiny model memorises a few noisy
@@ -112,7 +110,7 @@ class EvaluatorServiceTest {
                     CheckpointSaved event = new CheckpointSaved(runId, Event.newId(), Event.now(), c.step(), c.dir().toString(),
                             c.manifestSha256(), r.crossEntropy(), c.sizeBytes());
                     saved.add(event);
-                    send(Topics.CHECKPOINTS, event);
+                    topics().send(Topics.CHECKPOINTS, event);
                 }
             }
         }
@@ -150,7 +148,7 @@ class EvaluatorServiceTest {
         assertTrue(expectedStop != null, "the policy stops this run");
 
         List<EvaluationCompleted> evaluations = await().atMost(Duration.ofSeconds(120))
-                .until(() -> events(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> l.size() == trained.saved().size());
+                .until(() -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> l.size() == trained.saved().size());
         for (int i = 0; i < evaluations.size(); i++) {
             EvaluationCompleted e = evaluations.get(i);
             assertEquals(EvaluationStatus.OK, e.status());
@@ -161,7 +159,7 @@ class EvaluatorServiceTest {
             assertTrue(e.sample().startsWith("ab") && e.sample().length() > 2 && e.sample().length() <= 14, e.sample()); // <mask> decodes to ""
         }
         assertNotEquals(evaluations.get(0).sample(), evaluations.get(evaluations.size() - 1).sample(), "the model's writing changes");
-        List<StopRequested> stops = events(Topics.CONTROL, runId, StopRequested.class);
+        List<StopRequested> stops = topics().all(Topics.CONTROL, runId, StopRequested.class);
         assertEquals(1, stops.size(), "exactly one StopRequested");
         StopRequested stop = stops.get(0);
         assertEquals(StopReason.PATIENCE_EXHAUSTED, stop.reason());
@@ -173,19 +171,19 @@ class EvaluatorServiceTest {
         assertEquals(1, evaluations.stream().filter(e -> e.stopReason() != null).count());
 
         // a duplicate CheckpointSaved is evaluated once
-        send(Topics.CHECKPOINTS, trained.saved().get(2));
+        topics().send(Topics.CHECKPOINTS, trained.saved().get(2));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(
-                () -> events(Topics.EVALUATIONS, runId, EvaluationCompleted.class).size(), n -> n == trained.saved().size());
+                () -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class).size(), n -> n == trained.saved().size());
     }
 
     @Test
     void aMissingOrAlteredCheckpointIsAnErrorEvaluationNotACrash() throws Exception {
         String runId = "eval-broken";
         Path dir = Files.createTempDirectory("nothing-here");
-        send(Topics.CHECKPOINTS, new CheckpointSaved(runId, Event.newId(), Event.now(), 10, dir.resolve("step-10").toString(),
+        topics().send(Topics.CHECKPOINTS, new CheckpointSaved(runId, Event.newId(), Event.now(), 10, dir.resolve("step-10").toString(),
                 "0".repeat(64), 2.0, 0));
         EvaluationCompleted e = await().atMost(Duration.ofSeconds(60))
-                .until(() -> events(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> !l.isEmpty()).get(0);
+                .until(() -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> !l.isEmpty()).get(0);
         assertEquals(EvaluationStatus.ERROR, e.status());
         assertTrue(e.error().contains("no MANIFEST.sha256"), e.error());
         assertNull(e.heldOutLoss(), "no made-up number");
@@ -205,21 +203,15 @@ class EvaluatorServiceTest {
             String runId = (String) pair.get(0);
             Trained t = (Trained) pair.get(1);
             List<EvaluationCompleted> evaluations = await().atMost(Duration.ofSeconds(120))
-                    .until(() -> events(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> l.size() == t.saved().size());
+                    .until(() -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class), l -> l.size() == t.saved().size());
             for (int i = 0; i < evaluations.size(); i++) {
                 assertEquals(t.heldOutLosses().get(i), evaluations.get(i).heldOutLoss(), 1e-5, runId + " step " + evaluations.get(i).step());
             }
         }
-        assertTrue(events(Topics.CONTROL, "eval-mix-a", StopRequested.class).isEmpty(), "disabled early stopping never stops");
+        assertTrue(topics().all(Topics.CONTROL, "eval-mix-a", StopRequested.class).isEmpty(), "disabled early stopping never stops");
     }
 
-    private void send(String topic, Event event) {
-        TopicIO.send(bootstrap, topic, event.runId(), Json.write(event).getBytes(StandardCharsets.UTF_8));
-    }
-
-    private <E extends Event> List<E> events(String topic, String runId, Class<E> type) {
-        EventDeserializer d = new EventDeserializer();
-        return TopicIO.readAll(bootstrap, topic).stream().filter(r -> runId.equals(r.key()))
-                .map(r -> d.deserialize(topic, r.value())).filter(type::isInstance).map(type::cast).toList();
+    private TopicEvents topics() {
+        return new TopicEvents(bootstrap);
     }
 }

@@ -39,12 +39,11 @@ import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequested;
 import org.overfitguard.contracts.events.StopRequestedBuilder;
-import org.overfitguard.contracts.json.EventDeserializer;
-import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.kafka.KafkaBrokerResource;
 import org.overfitguard.kafka.TopicIO;
+import org.overfitguard.testing.TopicEvents;
 import org.overfitguard.trainer.models.ModelLibrary;
 
 /**
@@ -86,25 +85,25 @@ class TrainerServiceTest {
     void trainsFromRealBatchesAndFinishesOnTheRequestedBestCheckpoint() throws Exception {
         String runId = submit("application/yaml", TINY)
                 .then().statusCode(202).extract().path("run_id");
-        RunStarted started = await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        RunStarted started = await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
         assertEquals("cpu()", started.device());
         playDataService(runId, 40, 17);
 
         List<CheckpointSaved> checkpoints = await().atMost(Duration.ofSeconds(120))
-                .until(() -> all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 3);
+                .until(() -> topics().all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 3);
         CheckpointSaved best = checkpoints.get(0);
         assertEquals(5, best.step());
         assertTrue(Files.isDirectory(Path.of(best.path())), best.path());
 
-        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(stop(runId, 15, 2.0, best.path())).getBytes(StandardCharsets.UTF_8));
-        RunCompleted done = await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        topics().send(Topics.CONTROL, stop(runId, 15, 2.0, best.path()));
+        RunCompleted done = await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
         assertEquals(CompletionReason.PATIENCE_EXHAUSTED, done.reason());
         assertEquals(best.path(), done.finalCheckpoint());
         assertEquals(5L, done.bestStep());
         for (String file : List.of("model.params", "optimizer.state", "meta.json", "MANIFEST.sha256")) {
             assertArrayEquals(Files.readAllBytes(Path.of(best.path(), file)), Files.readAllBytes(Path.of(done.finalModelPath(), file)), file);
         }
-        List<StepMetrics> metrics = all(Topics.TRAIN_METRICS, runId, StepMetrics.class);
+        List<StepMetrics> metrics = topics().all(Topics.TRAIN_METRICS, runId, StepMetrics.class);
         assertTrue(metrics.size() >= 3 && metrics.get(0).step() == 5 && metrics.get(0).tokensPerSecond() > 0, metrics.toString());
         given().when().get("/runs/" + runId).then().statusCode(200)
                 .body("status", equalTo("completed")).body("reason", equalTo("patience_exhausted"));
@@ -123,7 +122,7 @@ class TrainerServiceTest {
         // the run is known once the ledger has read its RunRequested back from the topic
         await().atMost(Duration.ofSeconds(30)).until(() -> given().when().get("/runs/" + runId).statusCode() == 200);
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
-        RunCompleted done = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        RunCompleted done = await().atMost(Duration.ofSeconds(120)).until(() -> topics().first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
         assertEquals(CompletionReason.CANCELLED, done.reason());
         given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("cancelled"));
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(409);
@@ -165,11 +164,10 @@ class TrainerServiceTest {
         String runId = "run-doomed-" + Long.toHexString(System.nanoTime());
         RunSpec spec = RunSpecs.parse(TINY);
         for (int i = 0; i < 3; i++) { // the request last, so that this trainer cannot take the run before it knows all three
-            TopicIO.send(bootstrap, Topics.RUNS, runId,
-                    Json.write(RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0)).getBytes(StandardCharsets.UTF_8));
+            topics().send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0));
         }
-        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunRequested.of(runId, spec, null, null)).getBytes(StandardCharsets.UTF_8));
-        RunFailed failed = await().atMost(Duration.ofSeconds(120)).until(() -> first(Topics.RUNS, runId, RunFailed.class), e -> e != null);
+        topics().send(Topics.RUNS, RunRequested.of(runId, spec, null, null));
+        RunFailed failed = await().atMost(Duration.ofSeconds(120)).until(() -> topics().first(Topics.RUNS, runId, RunFailed.class), e -> e != null);
         assertTrue(failed.reason().contains("started 3 times from step 0"), failed.reason());
         given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("failed"));
     }
@@ -180,17 +178,15 @@ class TrainerServiceTest {
         String runId = "run-released-" + Long.toHexString(System.nanoTime());
         RunSpec spec = RunSpecs.parse(TINY);
         for (int i = 0; i < 3; i++) {
-            TopicIO.send(bootstrap, Topics.RUNS, runId,
-                    Json.write(RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0)).getBytes(StandardCharsets.UTF_8));
-            TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunReleased.of(runId, "trainer-gone", 3, "partition revoked"))
-                    .getBytes(StandardCharsets.UTF_8));
+            topics().send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-gone", "cpu()", 0));
+            topics().send(Topics.RUNS, RunReleased.of(runId, "trainer-gone", 3, "partition revoked"));
         }
-        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(RunRequested.of(runId, spec, null, null)).getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(120)).until(() -> all(Topics.RUNS, runId, RunStarted.class).stream()
+        topics().send(Topics.RUNS, RunRequested.of(runId, spec, null, null));
+        await().atMost(Duration.ofSeconds(120)).until(() -> topics().all(Topics.RUNS, runId, RunStarted.class).stream()
                 .anyMatch(s -> s.trainerId().equals("trainer-test")));
-        assertEquals(null, first(Topics.RUNS, runId, RunFailed.class), "not failed");
+        assertEquals(null, topics().first(Topics.RUNS, runId, RunFailed.class), "not failed");
         given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
     }
 
     @Test
@@ -223,7 +219,7 @@ class TrainerServiceTest {
     @Test
     void aFinishedRunsModelIsExportedWithItsCardAndGeneratesTheSameTextForTheSameSeed() throws Exception {
         String runId = submit("application/yaml", TINY).then().statusCode(202).extract().path("run_id");
-        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").when().post("/runs/" + runId + "/generate")
                 .then().statusCode(409).body("error", org.hamcrest.Matchers.containsString("no final model yet"));
         given().when().get("/runs/" + runId + "/export/final/README.md").then().statusCode(409);
@@ -231,15 +227,15 @@ class TrainerServiceTest {
         "abcdefghij kl.".chars().forEach(c -> vocabulary.add(String.valueOf((char) c)));
         playDataService(runId, 40, 23, dataset(runId, "char", vocabulary, 0, 1));
         CheckpointSaved best = await().atMost(Duration.ofSeconds(120))
-                .until(() -> all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 2).get(0);
-        TopicIO.send(bootstrap, Topics.EVALUATIONS, runId, Json.write(EvaluationCompletedBuilder.builder()
+                .until(() -> topics().all(Topics.CHECKPOINTS, runId, CheckpointSaved.class), l -> l.size() >= 2).get(0);
+        topics().send(Topics.EVALUATIONS, EvaluationCompletedBuilder.builder()
                 .runId(runId).eventId(Event.newId()).timestamp(Event.now()).step(5).checkpointPath(best.path())
                 .status(EvaluationStatus.OK).heldOutLoss(2.25).perplexity(Math.exp(2.25)).accuracy(0.31).trainLoss(2.0).gap(0.25)
                 .heldOutTokens(200).sample("abc").evalSeconds(0.1).monitor("heldout_loss").monitoredValue(2.25)
                 .bestValue(2.25).bestStep(5L).bestCheckpoint(best.path()).patienceLeft(3)
-                .build()).getBytes(StandardCharsets.UTF_8));
-        TopicIO.send(bootstrap, Topics.CONTROL, runId, Json.write(stop(runId, 10, 2.25, best.path())).getBytes(StandardCharsets.UTF_8));
-        await().atMost(Duration.ofSeconds(60)).until(() -> first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+                .build());
+        topics().send(Topics.CONTROL, stop(runId, 10, 2.25, best.path()));
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
 
         given().when().post("/runs/" + runId + "/export").then().statusCode(401);
         // the final model's export is written on its first download, without a token (reads are open)
@@ -317,7 +313,7 @@ class TrainerServiceTest {
 
     private void playDataService(String runId, int batches, long seed, DatasetPrepared dataset) {
         TopicIO.create(bootstrap, Topics.batches(runId), 1);
-        TopicIO.send(bootstrap, Topics.RUNS, runId, Json.write(dataset).getBytes(StandardCharsets.UTF_8));
+        topics().send(Topics.RUNS, dataset);
         Random random = new Random(seed);
         for (int k = 0; k < batches; k++) {
             if (k == 12) {
@@ -334,21 +330,7 @@ class TrainerServiceTest {
         }
     }
 
-    private <E extends Event> List<E> all(String topic, String runId, Class<E> type) {
-        EventDeserializer d = new EventDeserializer();
-        return TopicIO.readAll(bootstrap, topic).stream().filter(r -> runId.equals(r.key()))
-                .map(r -> {
-                    try {
-                        return d.deserialize(topic, r.value());
-                    } catch (RuntimeException e) {
-                        return null;
-                    }
-                })
-                .filter(type::isInstance).map(type::cast).toList();
+    private TopicEvents topics() {
+        return new TopicEvents(bootstrap);
     }
-
-    private <E extends Event> E first(String topic, String runId, Class<E> type) {
-        return all(topic, runId, type).stream().findFirst().orElse(null);
-    }
-
 }

@@ -24,8 +24,6 @@ import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StepMetricsBuilder;
-import org.overfitguard.contracts.json.EventDeserializer;
-import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.data.DataConfig;
@@ -35,6 +33,7 @@ import org.overfitguard.data.dataset.DatasetBuilder;
 import org.overfitguard.kafka.KafkaBrokerResource;
 import org.overfitguard.kafka.TopicIO;
 import org.overfitguard.messaging.KafkaConnection;
+import org.overfitguard.testing.TopicEvents;
 import org.overfitguard.text.augment.WordNetSynonyms;
 
 /** data-service on a real broker: RunStarted in, DatasetPrepared, held-out and batches out. */
@@ -70,9 +69,9 @@ class DataServiceTest {
     void aRunStartedBecomesADatasetAHeldOutTopicAndAFlowControlledBatchStream() {
         String runId = "data-test-1";
         RunSpec spec = RunSpecs.parse(SPEC);
-        send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-x", "cpu()", 0));
+        topics().send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-x", "cpu()", 0));
 
-        DatasetPrepared d = await().atMost(Duration.ofSeconds(60)).until(() -> first(runId, DatasetPrepared.class), e -> e != null);
+        DatasetPrepared d = await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, DatasetPrepared.class), e -> e != null);
         assertEquals("char", d.tokenizer());
         assertEquals(d.vocabulary().size(), d.vocabSize());
         assertTrue(d.sourceEntropyNatsPerToken() > 0, "the synthetic corpus reports its entropy floor");
@@ -97,7 +96,7 @@ class DataServiceTest {
         // nothing beyond the lead while the trainer is silent, for a second
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> batches(runId).size() == lead);
 
-        send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
+        topics().send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
     }
 
@@ -111,7 +110,7 @@ class DataServiceTest {
         String runId = "data-test-starved";
         RunSpec spec = RunSpecs.parse(SPEC + "seed: 7\n");
         RunStarted started = RunStarted.of(runId, spec, "trainer-x", "cpu()", 0);
-        send(Topics.RUNS, started);
+        topics().send(Topics.RUNS, started);
         int lead = Math.max(config.leadBatches(), 22);
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
         int partition = book.entries().stream().filter(e -> e.runId().equals(runId)).findFirst().orElseThrow().partition();
@@ -134,7 +133,7 @@ class DataServiceTest {
     void aRunForgottenWithItsPartitionAndReplayedGetsItsStreamBack() {
         String runId = "data-test-revoked";
         RunStarted started = RunStarted.of(runId, RunSpecs.parse(SPEC + "seed: 5\n"), "trainer-x", "cpu()", 0);
-        send(Topics.RUNS, started);
+        topics().send(Topics.RUNS, started);
         int lead = Math.max(config.leadBatches(), 22);
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
         int partition = book.entries().stream().filter(e -> e.runId().equals(runId)).findFirst().orElseThrow().partition();
@@ -146,7 +145,7 @@ class DataServiceTest {
         book.apply(started, partition);
         book.setCaughtUp(true);
 
-        send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
+        topics().send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
         await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
         List<TokenBatch> all = batches(runId);
         for (int k = 0; k < all.size(); k++) {
@@ -191,15 +190,15 @@ class DataServiceTest {
     @Test
     void aBadCorpusFailsThatRunWithAReasonSendsNothingAndOthersGoOn() {
         String bad = "data-test-bad";
-        send(Topics.RUNS, RunStarted.of(bad, RunSpecs.parse("data: {source: file, path: nowhere.txt}"), "t", "cpu()", 0));
+        topics().send(Topics.RUNS, RunStarted.of(bad, RunSpecs.parse("data: {source: file, path: nowhere.txt}"), "t", "cpu()", 0));
         String good = "data-test-good";
-        send(Topics.RUNS, RunStarted.of(good, RunSpecs.parse(SPEC), "t", "cpu()", 0));
-        RunFailed failed = await().atMost(Duration.ofSeconds(60)).until(() -> first(bad, RunFailed.class), e -> e != null);
+        topics().send(Topics.RUNS, RunStarted.of(good, RunSpecs.parse(SPEC), "t", "cpu()", 0));
+        RunFailed failed = await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, bad, RunFailed.class), e -> e != null);
         assertEquals("data-service", failed.service());
         assertTrue(failed.reason().contains("does not exist under the data root"), failed.reason());
         assertTrue(TopicIO.readAll(bootstrap, Topics.batches(bad)).isEmpty(), "nothing half-sent");
         assertTrue(TopicIO.readAll(bootstrap, Topics.heldOut(bad)).isEmpty(), "nothing half-sent");
-        await().atMost(Duration.ofSeconds(60)).until(() -> first(good, DatasetPrepared.class) != null && !batches(good).isEmpty());
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, good, DatasetPrepared.class) != null && !batches(good).isEmpty());
     }
 
     @Test
@@ -216,21 +215,15 @@ class DataServiceTest {
     }
 
     private DatasetPrepared d(String runId) {
-        return first(runId, DatasetPrepared.class);
+        return topics().first(Topics.RUNS, runId, DatasetPrepared.class);
     }
 
-    private void send(String topic, Event event) {
-        TopicIO.send(bootstrap, topic, event.runId(), Json.write(event).getBytes(StandardCharsets.UTF_8));
-    }
 
     private List<TokenBatch> batches(String runId) {
         return TopicIO.readAll(bootstrap, Topics.batches(runId)).stream().map(r -> TokenBatchCodec.decode(r.value())).toList();
     }
 
-    private <E extends Event> E first(String runId, Class<E> type) {
-        EventDeserializer d = new EventDeserializer();
-        return TopicIO.readAll(bootstrap, Topics.RUNS).stream().filter(r -> runId.equals(r.key()))
-                .map(r -> d.deserialize(Topics.RUNS, r.value())).filter(type::isInstance).map(type::cast).findFirst().orElse(null);
+    private TopicEvents topics() {
+        return new TopicEvents(bootstrap);
     }
-
 }
