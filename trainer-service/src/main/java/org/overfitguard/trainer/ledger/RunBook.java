@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.Event;
@@ -126,6 +127,22 @@ public class RunBook extends PartitionedBook<RunRecord> {
             }
             wait(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /**
+     * Waits for {@code condition} as {@link #await} does, but returns (empty unless it holds) as soon
+     * as {@code giveUp} says so (a shutdown) or the run went to another member: checked every second.
+     */
+    public Optional<RunRecord> awaitWhileHere(String runId, Predicate<RunRecord> condition, Duration timeout,
+                                              BooleanSupplier giveUp) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            Optional<RunRecord> r = await(runId, condition, Duration.ofSeconds(1));
+            if (r.isPresent() || giveUp.getAsBoolean() || gone(runId)) {
+                return r;
+            }
+        }
+        return Optional.empty();
     }
 
     /** A cheap read for the training loop: has a stop or cancel arrived for the run? */

@@ -18,7 +18,7 @@ import org.overfitguard.lm.export.ModelExport;
 import org.overfitguard.trainer.TrainerConfig;
 import org.overfitguard.trainer.ledger.RunBook;
 import org.overfitguard.trainer.ledger.RunRecord;
-import org.overfitguard.trainer.training.RunExecutor;
+import org.overfitguard.trainer.training.TrainerResources;
 
 /**
  * The weights of finished runs, for export and generation: finds the run's final model or a kept
@@ -37,7 +37,7 @@ public class ModelLibrary {
     @Inject
     RunBook book;
     @Inject
-    RunExecutor executor;
+    TrainerResources resources;
     @Inject
     TrainerConfig config;
 
@@ -61,7 +61,7 @@ public class ModelLibrary {
 
     /** The checkpoint directory of those weights, or why there is none. */
     public Path checkpoint(RunRecord run, Long step) {
-        CheckpointStore store = executor.store();
+        CheckpointStore store = resources.store();
         if (step == null) {
             if (run.completed() == null || run.completed().finalModelPath() == null) {
                 throw new ModelUnavailableException(ModelUnavailableException.Kind.NOT_READY, "run " + run.runId() + " has no final model"
@@ -86,7 +86,7 @@ public class ModelLibrary {
 
     /** Where a run's exports live, one directory per exported model (final, step-NNNNNNNNN). */
     public Path exportRoot(String runId) {
-        return executor.store().runDir(runId).resolve("export");
+        return resources.store().runDir(runId).resolve("export");
     }
 
     /** Where the export of those weights lives (whether or not it was written yet). */
