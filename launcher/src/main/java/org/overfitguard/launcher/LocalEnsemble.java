@@ -70,8 +70,12 @@ public final class LocalEnsemble implements AutoCloseable {
         }
     }
 
-    /** glibc's mmap threshold pinned, as lm's MemoryEstimate.ALLOCATOR_ENVIRONMENT assumes: steady native peaks. */
-    static final Map<String, String> ALLOCATOR = Map.of("MALLOC_MMAP_THRESHOLD_", "131072");
+    /**
+     * glibc's mmap and trim thresholds pinned, as lm's MemoryEstimate.ALLOCATOR_ENVIRONMENT assumes:
+     * steady native peaks, and per-step temporaries reused from the heap (at a 128 KiB threshold the
+     * trainer ran at 0.46 x the speed).
+     */
+    static final Map<String, String> ALLOCATOR = Map.of("MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "67108864");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 

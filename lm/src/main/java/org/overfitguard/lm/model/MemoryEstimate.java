@@ -17,7 +17,7 @@ import org.overfitguard.contracts.spec.ModelSpec;
  * dropout); per token 3 V for logits, log-probabilities and their gradient (one more with label
  * smoothing); and 14 P for weights, gradients, AdamW's two moments and the update's temporaries. Evaluation keeps
  * one forward's outputs without gradients: 26 C and 4.5 H T per token and layer, 2.5 V per token,
- * and the weights. A 10% margin covers the allocator. The coefficients were measured with
+ * and the weights. A 10% margin and 16 MiB cover the allocator (its heap keeps freed blocks below 4 MiB for reuse). The coefficients were measured with
  * MemoryProbe (lm tests), which MemoryEstimateTest keeps honest: measured <= estimate <= 1.6 x measured.
  */
 public final class MemoryEstimate {
@@ -25,13 +25,24 @@ public final class MemoryEstimate {
     static final double MARGIN = 1.10;
 
     /**
-     * The environment the estimate assumes for a process running DJL (the launcher and the images
-     * set it): glibc's mmap threshold fixed at 128 KiB. Left dynamic, glibc raises it after the
-     * first large free, so activation-sized blocks come from the heap instead, where freed ones stay
-     * resident and fragment; the same four steps then peaked 1.2 to 1.7 times as high as with it
-     * fixed, differently in each run. Fixed, the peak repeats within 1% (MemoryProbe, 12 runs).
+     * glibc's heap under {@link #ALLOCATOR_ENVIRONMENT}: blocks below the 4 MiB threshold freed in one
+     * step stay mapped for the next; on the smallest measured model the peak varied by 11 MiB between
+     * runs (101 to 112 MiB, where the 128 KiB threshold gave 87 MiB every time).
      */
-    public static final Map<String, String> ALLOCATOR_ENVIRONMENT = Map.of("MALLOC_MMAP_THRESHOLD_", "131072");
+    static final long ALLOCATOR_SLACK = 16L << 20;
+
+    /**
+     * The environment the estimate assumes for a process running DJL (the launcher and the images
+     * set it): glibc's mmap threshold fixed at 4 MiB and its trim threshold at 64 MiB. Left dynamic,
+     * glibc moves the threshold with the sizes freed so far, and the same four steps peaked 1.2 to
+     * 1.7 times as high, differently in each run. Fixed at 128 KiB (as before) the peak repeats
+     * within 1%, but every activation-sized block is then its own mmap and its pages fault in anew at
+     * each step: training ran at 0.46 x the speed (5,612 against 12,365 tokens/s, nanoGPT's CPU
+     * model, one thread; StepProfileBenchmark). At 4 MiB the per-step temporaries are reused from
+     * the heap and the peak still repeats within 1-2%, 1-13% above the 128 KiB one (MemoryProbe).
+     */
+    public static final Map<String, String> ALLOCATOR_ENVIRONMENT = Map.of("MALLOC_MMAP_THRESHOLD_", "4194304",
+            "MALLOC_TRIM_THRESHOLD_", "67108864");
 
     /** The worst peak seen without {@link #ALLOCATOR_ENVIRONMENT} over the estimate (1.54), rounded up. */
     static final double UNPINNED_ALLOCATOR_FACTOR = 1.6;
@@ -43,8 +54,9 @@ public final class MemoryEstimate {
 
     /** Said once at startup by a service that admits by these estimates, when its allocator is not pinned. */
     public static Optional<String> allocatorWarning(Map<String, String> env) {
-        return allocatorPinned(env) ? Optional.empty() : Optional.of("MALLOC_MMAP_THRESHOLD_ is not 131072: native memory peaks vary up to "
-                + "1.5 x between runs, so memory estimates are taken " + UNPINNED_ALLOCATOR_FACTOR + " x larger (the launcher and the images set it)");
+        return allocatorPinned(env) ? Optional.empty() : Optional.of("glibc's allocator is not pinned (" + ALLOCATOR_ENVIRONMENT
+                + "): native memory peaks vary up to 1.5 x between runs, so memory estimates are taken " + UNPINNED_ALLOCATOR_FACTOR
+                + " x larger (the launcher and the images set it)");
     }
 
     private static boolean allocatorPinned(Map<String, String> env) {
@@ -100,7 +112,7 @@ public final class MemoryEstimate {
     }
 
     private static long bytes(double floats) {
-        return (long) Math.ceil(floats * 4 * MARGIN);
+        return (long) Math.ceil(floats * 4 * MARGIN) + ALLOCATOR_SLACK;
     }
 
     /** For messages: 1.5 GiB, 300 MiB, 12 KiB. */

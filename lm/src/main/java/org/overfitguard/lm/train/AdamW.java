@@ -1,13 +1,18 @@
 package org.overfitguard.lm.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.overfitguard.contracts.spec.RegularizationSpec;
 import org.overfitguard.lm.model.GptModel.NamedParameter;
 
@@ -23,6 +28,12 @@ import org.overfitguard.lm.model.GptModel.NamedParameter;
  * Biases and LayerNorm gains never decay. The state (t, m, v per parameter) can be saved and
  * restored, so a resumed run continues with exactly the moments it had. DJL's own AdamW has neither
  * parameter groups nor saveable state.
+ *
+ * <p>One update is a dozen native operations whatever the number of parameters: the parameters are
+ * made views of one flat buffer p (N = all their elements, in parameter order), and m, v and the
+ * decay mask are flat too, so each line above is one operation over all N elements (the same
+ * arithmetic per element as a per-parameter loop, so the same bits). Gradients are gathered into
+ * one flat vector, which {@link GradientClipping#clipFlat} also uses.
  */
 public final class AdamW {
 
@@ -32,7 +43,13 @@ public final class AdamW {
     private final double beta2;
     private final double epsilon;
     private final double weightDecay;
-    private final Map<String, NDArray[]> moments = new LinkedHashMap<>(); // name -> {m, v}
+    private final List<String> names = new ArrayList<>();
+    private final List<Shape> shapes = new ArrayList<>();
+    private NDArray parameters;   // (N) the parameters' storage: each parameter is a view of its slice
+    private NDArray m;            // (N)
+    private NDArray v;            // (N)
+    private NDArray decays;       // (N) 1 where the parameter decays, else 0
+    private NDArray keeps;        // (N) 1 - decays
     private long step;
 
     public AdamW(double beta1, double beta2, double epsilon, double weightDecay) {
@@ -42,12 +59,81 @@ public final class AdamW {
         this.weightDecay = weightDecay;
     }
 
-    /** Zeroed moments for every parameter, on the parameters' own manager (they live as long as the model). */
+    /**
+     * Zeroed moments for every parameter, and the parameters moved into one flat buffer (their values
+     * kept; each becomes a view of its slice, still requiring gradients). On the parameters' manager:
+     * all of it lives as long as the model.
+     */
     public void initialize(List<NamedParameter> parameters) {
-        for (NamedParameter p : parameters) {
-            NDManager owner = p.array().getManager();
-            moments.put(p.name(), new NDArray[] {owner.zeros(p.array().getShape()), owner.zeros(p.array().getShape())});
+        bind(parameters);
+        NDManager owner = this.parameters.getManager();
+        m = lasting(owner.zeros(this.parameters.getShape()), owner);
+        v = lasting(owner.zeros(this.parameters.getShape()), owner);
+    }
+
+    private void bind(List<NamedParameter> list) {
+        if (list.isEmpty()) {
+            throw new IllegalArgumentException("no parameters to optimize");
         }
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // the buffer and its views must be leaves, not part of a graph
+        try {
+            names.clear();
+            shapes.clear();
+            NDManager owner = list.get(0).array().getManager();
+            NDList flat = new NDList();
+            NDList mask = new NDList();
+            for (NamedParameter p : list) {
+                names.add(p.name());
+                shapes.add(p.array().getShape());
+                flat.add(p.array().reshape(-1));
+                Shape n = new Shape(p.array().size());
+                mask.add(p.decays() ? owner.ones(n) : owner.zeros(n));
+            }
+            NDArray buffer = NDArrays.concat(flat);
+            NDArray decayMask = NDArrays.concat(mask);
+            NDArray negated = decayMask.neg();
+            NDArray keepMask = negated.add(1f);
+            negated.close();
+            flat.close();
+            mask.close();
+            for (NDArray old : new NDArray[] {parameters, decays, keeps}) {
+                if (old != null) {
+                    old.close();
+                }
+            }
+            parameters = lasting(buffer, owner);
+            decays = lasting(decayMask, owner);
+            keeps = lasting(keepMask, owner);
+            long offset = 0;
+            for (int i = 0; i < list.size(); i++) {
+                NDArray part = parameters.get(new NDIndex().addSliceDim(offset, offset + shapes.get(i).size()));
+                NDArray view = part.reshape(shapes.get(i));
+                part.close();
+                NDArray array = list.get(i).array();
+                array.intern(view);            // the parameter's tensor is now the view; its old storage is freed
+                array.setRequiresGradient(true);
+                offset += shapes.get(i).size();
+            }
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    /** Kept on {@code owner} for the model's life, out of any NDScope that is open now. */
+    private static NDArray lasting(NDArray array, NDManager owner) {
+        array.attach(owner);
+        NDScope.unregister(array);
+        return array;
+    }
+
+    /** The gradients of {@code parameters} (in the order they were bound) as one flat (N) vector; a temporary. */
+    public NDArray flatGradients(List<NamedParameter> parameters) {
+        NDList grads = new NDList(parameters.size());
+        for (NamedParameter p : parameters) {
+            grads.add(p.array().getGradient().reshape(-1));
+        }
+        return NDArrays.concat(grads);
     }
 
     /**
@@ -55,6 +141,32 @@ public final class AdamW {
      * created on the gradients' manager; callers run this inside an NDScope.
      */
     public void update(List<NamedParameter> parameters, List<NDArray> grads, double lr) {
+        NDList flat = new NDList(grads.size());
+        for (NDArray g : grads) {
+            flat.add(g.reshape(-1));
+        }
+        update(parameters, NDArrays.concat(flat), lr);
+    }
+
+    /** One update from the flat gradient (N) of {@link #flatGradients}. */
+    public void update(List<NamedParameter> parameters, NDArray g, double lr) {
+        if (this.parameters == null) {
+            throw new IllegalStateException("AdamW was neither initialized nor loaded");
+        }
+        if (parameters.size() != names.size() || g.size() != this.parameters.size()) {
+            throw new IllegalArgumentException("AdamW holds " + names.size() + " parameters of " + this.parameters.size()
+                    + " elements, was given " + parameters.size() + " and a gradient of " + g.size());
+        }
+        boolean gradMode = JniUtils.isGradMode();
+        JniUtils.setGradMode(false); // in-place updates of leaves that require gradients
+        try {
+            apply(g, lr);
+        } finally {
+            JniUtils.setGradMode(gradMode);
+        }
+    }
+
+    private void apply(NDArray g, double lr) {
         step++;
         // StrictMath, not Math: HotSpot's Math.pow intrinsic may differ from the interpreter by an ulp,
         // and a resumed (or repeated) run must compute exactly the same update
@@ -62,22 +174,15 @@ public final class AdamW {
         double bias2 = 1 - StrictMath.pow(beta2, step);
         float stepSize = (float) (lr / bias1);
         float sqrtBias2 = (float) Math.sqrt(bias2);
-        for (int i = 0; i < parameters.size(); i++) {
-            NamedParameter p = parameters.get(i);
-            NDArray g = grads.get(i);
-            NDArray[] mv = moments.get(p.name());
-            if (mv == null) {
-                throw new IllegalStateException("no optimizer state for parameter " + p.name());
-            }
-            NDArray weights = p.array();
-            if (weightDecay > 0 && p.decays()) {
-                weights.muli((float) (1 - lr * weightDecay));
-            }
-            mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-            mv[1].muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-            NDArray denominator = mv[1].sqrt().div(sqrtBias2).add((float) epsilon);
-            weights.subi(mv[0].div(denominator).mul(stepSize));
+        NDArray p = this.parameters;
+        if (weightDecay > 0) {
+            // decays * (1 - lr wd) + keeps is exactly (1 - lr wd) or 1: the factor a per-parameter loop would use
+            p.muli(decays.mul((float) (1 - lr * weightDecay)).addi(keeps));
         }
+        m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+        v.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
+        NDArray denominator = v.sqrt().div(sqrtBias2).add((float) epsilon);
+        p.subi(m.div(denominator).mul(stepSize));
     }
 
     public long step() {
@@ -93,17 +198,23 @@ public final class AdamW {
         return (int) parameters.stream().filter(NamedParameter::decays).count();
     }
 
+    /** Per parameter, by name: its m and v (the format of the per-parameter optimizer, so old checkpoints load). */
     public void save(DataOutputStream out) throws IOException {
         out.writeInt(STATE_MAGIC);
         out.writeLong(step);
-        out.writeInt(moments.size());
-        for (Map.Entry<String, NDArray[]> e : moments.entrySet()) {
-            out.writeUTF(e.getKey());
-            for (NDArray moment : e.getValue()) {
-                byte[] bytes = moment.encode();
-                out.writeInt(bytes.length);
-                out.write(bytes);
+        out.writeInt(names.size());
+        long offset = 0;
+        for (int i = 0; i < names.size(); i++) {
+            out.writeUTF(names.get(i));
+            for (NDArray moment : new NDArray[] {m, v}) {
+                try (NDArray part = moment.get(new NDIndex().addSliceDim(offset, offset + shapes.get(i).size()));
+                     NDArray shaped = part.reshape(shapes.get(i))) {
+                    byte[] bytes = shaped.encode();
+                    out.writeInt(bytes.length);
+                    out.write(bytes);
+                }
             }
+            offset += shapes.get(i).size();
         }
     }
 
@@ -117,7 +228,8 @@ public final class AdamW {
         if (count != parameters.size()) {
             throw new IOException("optimizer state has " + count + " parameters, the model " + parameters.size());
         }
-        Map<String, NDArray[]> loaded = new LinkedHashMap<>();
+        java.util.Map<String, NDArray[]> loaded = new java.util.HashMap<>();
+        NDManager owner = parameters.get(0).array().getManager();
         for (int i = 0; i < count; i++) {
             String name = in.readUTF();
             NamedParameter p = parameters.stream().filter(q -> q.name().equals(name)).findFirst()
@@ -126,20 +238,38 @@ public final class AdamW {
             for (int k = 0; k < 2; k++) {
                 byte[] bytes = new byte[in.readInt()];
                 in.readFully(bytes);
-                mv[k] = NDArray.decode(p.array().getManager(), bytes);
+                mv[k] = NDArray.decode(owner, bytes);
                 if (!mv[k].getShape().equals(p.array().getShape())) {
                     throw new IOException("optimizer state of " + name + " has shape " + mv[k].getShape()
                             + ", the parameter " + p.array().getShape());
                 }
             }
-            loaded.put(name, mv);
+            if (loaded.put(name, mv) != null) {
+                throw new IOException("optimizer state names parameter " + name + " twice");
+            }
         }
-        moments.values().forEach(mv -> {
+        bind(parameters);
+        NDList ms = new NDList();
+        NDList vs = new NDList();
+        for (NamedParameter p : parameters) {
+            NDArray[] mv = loaded.get(p.name());
+            ms.add(mv[0].reshape(-1));
+            vs.add(mv[1].reshape(-1));
+        }
+        NDArray newM = lasting(NDArrays.concat(ms), owner);
+        NDArray newV = lasting(NDArrays.concat(vs), owner);
+        ms.close();
+        vs.close();
+        loaded.values().forEach(mv -> {
             mv[0].close();
             mv[1].close();
         });
-        moments.clear();
-        moments.putAll(loaded);
+        if (m != null) {
+            m.close();
+            v.close();
+        }
+        m = newM;
+        v = newV;
         step = savedStep;
     }
 }

@@ -24,4 +24,17 @@ public final class GradientClipping {
         }
         return norm;
     }
+
+    /**
+     * The same for all gradients as one flat vector (AdamW's {@code flatGradients}): one norm and at
+     * most one scaling, whatever the number of parameters. The norm is summed in float32 by libtorch
+     * (pairwise), where {@link #clip} sums per-tensor sums in double: equal to about 1e-7 relative.
+     */
+    public static double clipFlat(NDArray flat, double maxNorm) {
+        double norm = Math.sqrt(flat.square().sum().getFloat());
+        if (maxNorm > 0 && norm > maxNorm) {
+            flat.muli((float) (maxNorm / (norm + 1e-6)));
+        }
+        return norm;
+    }
 }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import java.util.ArrayList;
 import java.util.List;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.spec.OptimizerSpec;
@@ -36,6 +35,7 @@ public final class TrainingSession implements AutoCloseable {
     private final long runSeed;
     private final float l2;               // λ of weight_decay_mode l2, else 0
     private final boolean plainObjective; // the objective is the plain cross-entropy (no smoothing, no penalty)
+    private final StepPhases phases = new StepPhases();
     private long step;
 
     public TrainingSession(GptModel model, AdamW optimizer, RunSpec spec, long step) {
@@ -65,6 +65,7 @@ public final class TrainingSession implements AutoCloseable {
             throw new IllegalArgumentException("expected batch " + step + ", got batch " + batch.index());
         }
         long start = System.nanoTime();
+        phases.start();
         GradMode.offOnThisThread();
         double lr = schedule.at(step);
         double loss;
@@ -76,29 +77,35 @@ public final class TrainingSession implements AutoCloseable {
             Seeds.apply(Seeds.forStep(runSeed, step));
             NDArray inputs = model.ids(stepManager, batch.inputs(), batch.rows(), batch.cols());   // (B, T)
             NDArray targets = model.ids(stepManager, batch.targets(), batch.rows(), batch.cols()); // (B, T)
+            phases.lap(StepPhases.Phase.SETUP);
             NDArray logits;
             NDArray objectiveValue;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
                 logits = model.logits(inputs, true);                                            // (B, T, V)
+                phases.lap(StepPhases.Phase.FORWARD);
                 objectiveValue = objective.evaluate(new NDList(targets), new NDList(logits));
                 NDArray penalty = l2 > 0 ? L2Penalty.of(parameters, l2) : null;
                 if (penalty != null) {
                     objectiveValue = objectiveValue.add(penalty);
                 }
+                phases.lap(StepPhases.Phase.LOSS);
                 collector.backward(objectiveValue);
             }
+            phases.lap(StepPhases.Phase.BACKWARD);
             loss = objectiveValue.getFloat();
             crossEntropy = plainObjective ? loss : CrossEntropy.mean(logits, targets);
-            List<NDArray> grads = new ArrayList<>(parameters.size());
-            for (NamedParameter p : parameters) {
-                grads.add(p.array().getGradient());
-            }
-            gradNorm = GradientClipping.clip(grads, clipNorm);
+            NDArray grads = optimizer.flatGradients(parameters);                              // (N)
+            phases.lap(StepPhases.Phase.GRADIENTS);
+            gradNorm = GradientClipping.clipFlat(grads, clipNorm);
+            phases.lap(StepPhases.Phase.CLIP);
             optimizer.update(parameters, grads, lr);
+            phases.lap(StepPhases.Phase.OPTIMIZER);
             for (NamedParameter p : parameters) {
                 JniUtils.zeroGrad((PtNDArray) p.array());
             }
         }
+        phases.lap(StepPhases.Phase.CLEANUP);
+        phases.stepDone();
         step++;
         return new StepResult(step, loss, crossEntropy, lr, gradNorm, (System.nanoTime() - start) / 1e9, batch.tokens());
     }
@@ -118,6 +125,11 @@ public final class TrainingSession implements AutoCloseable {
 
     public long runSeed() {
         return runSeed;
+    }
+
+    /** Where this session's steps spent their time (summed since creation or the last reset). */
+    public StepPhases phases() {
+        return phases;
     }
 
     @Override
