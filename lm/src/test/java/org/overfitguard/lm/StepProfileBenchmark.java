@@ -29,7 +29,8 @@ import org.overfitguard.lm.train.TrainingSession;
  * (default: nanoGPT's README CPU model, docs/specs/nanogpt-cpu-bench.yaml) fed random batches of a
  * 64-symbol vocabulary. Prints (1) milliseconds per step by phase (forward, loss, backward,
  * gradients, clipping, optimizer, cleanup) over timed steps, and tokens/s; (2) from the PyTorch
- * profiler over a few steps: native operations per step and the top-level operations by time.
+ * profiler over a few steps: native operations per step and the top-level operations by time
+ * (skipped with a second argument {@code --no-profile}; scripts/speed-vs-nanogpt.sh uses that).
  *
  * <pre>mvn -q -pl lm test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=org.overfitguard.lm.StepProfileBenchmark -Dexec.args="docs/specs/nanogpt-cpu-bench.yaml" \
@@ -69,6 +70,9 @@ public final class StepProfileBenchmark {
                 System.out.printf(Locale.ROOT, "  %-10s %7.2f ms/step  %5.1f %%%n", p.name().toLowerCase(Locale.ROOT), ms, 100 * ms / total);
             }
 
+            if (args.length > 1 && args[1].equals("--no-profile")) {
+                return;
+            }
             Path trace = Files.createTempFile("step-profile", ".json");
             JniUtils.startProfile(false, false, false);
             for (int i = 0; i < PROFILED; i++) {
