@@ -19,3 +19,11 @@ run evaluator-service org.overfitguard.evaluator.evaluate.EvaluationThroughputBe
 
 echo "== the ensemble: the default run end to end"
 MAVEN_OPTS="-Doverfitguard.repo=$PWD" run launcher org.overfitguard.launcher.EnsembleBenchmark
+
+echo "== trainer against nanoGPT: same model, batch, block and threads (runs ../shared/peer/nanogpt-bench.sh)"
+scripts/speed-vs-nanogpt.sh 3 "1 2"
+
+echo "== where one step's time goes (nanoGPT's CPU model, one thread; phases and the PyTorch profiler)"
+MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 \
+  MAVEN_OPTS="-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1" \
+  run lm org.overfitguard.lm.StepProfileBenchmark docs/specs/nanogpt-cpu-bench.yaml
