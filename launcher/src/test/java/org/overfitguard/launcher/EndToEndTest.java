@@ -163,7 +163,7 @@ class EndToEndTest {
         RunTracker run = watcher.track(submitter.submit(overfit));
         await(run, r -> lastStep(r) >= 150, "step 150");
         ensemble.stopBroker();
-        Thread.sleep(3000);
+        Thread.sleep(3000); // how long the outage lasts (a fault's length, not a wait for anything): clients retry meanwhile
         ensemble.startBroker();
         assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes after the broker came back");
         assertEquals(base.crossEntropyByStep(), run.crossEntropyByStep(),

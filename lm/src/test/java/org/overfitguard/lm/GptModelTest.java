@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.norm.Dropout;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -71,34 +69,6 @@ class GptModelTest {
             assertFalse(Arrays.equals(train1, train2), "in training dropout draws new masks");
             float[] trainB = b.logits(b.ids(m, tokens, 1, 8), true).toFloatArray();
             assertArrayEquals(evalB, trainB, 1e-6f, "rate 0 changes nothing in training");
-        }
-    }
-
-    @Test
-    void dropoutZeroesTheConfiguredShareAndRescales() {
-        try (GptModel model = Fixtures.model(Fixtures.tiny(NormPlacement.PRE, 0, false), 1);
-             NDManager m = model.manager().newSubManager()) {
-            for (float rate : new float[] {0.1f, 0.3f, 0.5f}) {
-                NDArray ones = m.ones(new Shape(200_000));
-                Dropout dropout = Dropout.builder().optRate(rate).build();
-                float[] out = dropout.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(ones), true)
-                        .singletonOrThrow().toFloatArray();
-                long zeros = 0;
-                for (float v : out) {
-                    if (v == 0) {
-                        zeros++;
-                    } else {
-                        assertEquals(1 / (1 - rate), v, 1e-5);
-                    }
-                }
-                // binomial standard deviation at n = 200k is under 0.0012: 0.005 is over 4 sigma
-                assertEquals(rate, zeros / 200_000.0, 0.005, "rate " + rate);
-                float[] inference = dropout.forward(new ai.djl.training.ParameterStore(m, false), new ai.djl.ndarray.NDList(ones), false)
-                        .singletonOrThrow().toFloatArray();
-                for (float v : inference) {
-                    assertEquals(1f, v);
-                }
-            }
         }
     }
 

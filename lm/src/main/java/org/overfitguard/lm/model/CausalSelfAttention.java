@@ -56,6 +56,7 @@ public final class CausalSelfAttention extends AbstractBlock {
         NDArray v = qkvParts.get(2).reshape(b, t, heads, d).transpose(0, 2, 1, 3); // (B, H, T, D)
         NDArray scores = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), (float) (1.0 / Math.sqrt(d))); // (B, H, T, T)
         NDArray attention = scores.add(causalMask(x.getManager(), t)).softmax(3);   // (B, H, T, T)
+        // each dropout only when its rate is set: a rate-0 block would still draw a mask and multiply by it
         if (attentionRate > 0) {
             attention = attentionDropout.forward(ps, new NDList(attention), training).singletonOrThrow();
         }
@@ -78,6 +79,7 @@ public final class CausalSelfAttention extends AbstractBlock {
     static NDArray causalMask(NDManager manager, long t) {
         NDArray query = manager.arange(t).reshape(t, 1);
         NDArray key = manager.arange(t).reshape(1, t);
+        // a plain mul(Number) is safe here (see Scalars): the mask is a constant, nothing of it requires a gradient
         return key.gt(query).toType(DataType.FLOAT32, false).mul(MASKED);
     }
 

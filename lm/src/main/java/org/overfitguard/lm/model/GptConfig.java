@@ -16,10 +16,20 @@ import org.overfitguard.contracts.spec.RunSpec;
  */
 public record GptConfig(int vocabSize, ModelSpec model, DropoutSpec dropout, boolean weightTying) {
 
+    /** Refuses a shape no model can have, naming the value (the run spec's validation refuses these first, as a 400). */
     public GptConfig {
-        if (vocabSize < 2 || model.blockSize() < 1 || model.layers() < 1 || model.heads() < 1 || model.width() < 1
-                || model.width() % model.heads() != 0) {
-            throw new IllegalArgumentException("inconsistent model config: " + this);
+        require(vocabSize >= 2, "vocabulary size must be at least 2, was " + vocabSize);
+        require(model.blockSize() >= 1, "model.block_size must be at least 1, was " + model.blockSize());
+        require(model.layers() >= 1, "model.layers must be at least 1, was " + model.layers());
+        require(model.heads() >= 1, "model.heads must be at least 1, was " + model.heads());
+        require(model.width() >= 1, "model.width must be at least 1, was " + model.width());
+        require(model.width() % model.heads() == 0,
+                "model.heads must divide model.width (" + model.width() + "), was " + model.heads());
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
         }
     }
 

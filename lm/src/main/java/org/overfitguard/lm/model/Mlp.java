@@ -33,7 +33,7 @@ public final class Mlp extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList hidden = Activation.gelu(expand.forward(ps, inputs, training)); // (B, T, 4C)
-        if (hiddenRate > 0) {
+        if (hiddenRate > 0) { // as in CausalSelfAttention: a rate-0 dropout would still draw and apply a mask
             hidden = hiddenDropout.forward(ps, hidden, training);              // (B, T, 4C)
         }
         NDList out = contract.forward(ps, hidden, training);                   // (B, T, C)
