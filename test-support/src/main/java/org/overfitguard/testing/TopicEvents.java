@@ -2,7 +2,6 @@ package org.overfitguard.testing;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.json.EventDeserializer;
@@ -11,7 +10,8 @@ import org.overfitguard.kafka.TopicIO;
 
 /**
  * Events on a real broker's topics, for tests: sent as a service sends them (JSON, keyed by run id)
- * and read back by run and type. Records that are not events (the poison a test planted) are skipped.
+ * and read back by run and type. Only the run's records are read (poison a test plants under other
+ * keys is not); one of them that is not an event fails the test, naming topic and offset.
  */
 public final class TopicEvents {
 
@@ -30,8 +30,7 @@ public final class TopicEvents {
     public <E extends Event> List<E> all(String topic, String runId, Class<E> type) {
         EventDeserializer deserializer = new EventDeserializer();
         return TopicIO.readAll(bootstrap, topic).stream().filter(r -> runId.equals(r.key()))
-                .map(r -> event(deserializer, topic, r)).flatMap(Optional::stream)
-                .filter(type::isInstance).map(type::cast).toList();
+                .map(r -> event(deserializer, topic, r)).filter(type::isInstance).map(type::cast).toList();
     }
 
     /** The first event of {@code type} for {@code runId} on {@code topic}, or null while there is none. */
@@ -39,11 +38,12 @@ public final class TopicEvents {
         return all(topic, runId, type).stream().findFirst().orElse(null);
     }
 
-    private static Optional<Event> event(EventDeserializer deserializer, String topic, ConsumerRecord<String, byte[]> r) {
+    private static Event event(EventDeserializer deserializer, String topic, ConsumerRecord<String, byte[]> r) {
         try {
-            return Optional.of(deserializer.deserialize(topic, r.value()));
+            return deserializer.deserialize(topic, r.value());
         } catch (RuntimeException notAnEvent) {
-            return Optional.empty();
+            throw new IllegalStateException(topic + " offset " + r.offset() + " (key " + r.key() + ") is not an event: "
+                    + notAnEvent.getMessage(), notAnEvent);
         }
     }
 }

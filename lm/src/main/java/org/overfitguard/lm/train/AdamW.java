@@ -30,10 +30,12 @@ import org.overfitguard.lm.model.GptModel.NamedParameter;
  * parameter groups nor saveable state.
  *
  * <p>One update is a dozen native operations whatever the number of parameters: the parameters are
- * made views of one flat buffer p (N = all their elements, in parameter order), and m, v and the
- * decay mask are flat too, so each line above is one operation over all N elements (the same
- * arithmetic per element as a per-parameter loop, so the same bits). Gradients are gathered into
- * one flat vector, which {@link GradientClipping#clipFlat} also uses.
+ * made views of one flat buffer p (N = all their elements, the decaying parameters first, so decay
+ * is one in-place multiply of the buffer's start), m and v are flat too, so each line above is one
+ * operation over all N elements (the same arithmetic per element as a per-parameter loop, so the
+ * same bits). Gradients are gathered into one flat vector, which {@link GradientClipping#clipFlat}
+ * also uses. Invariant: nothing may replace a bound parameter's storage (DJL's {@code set(Buffer)}
+ * does): it would stop being a view, and the optimizer's updates would no longer reach it.
  */
 public final class AdamW {
 
@@ -45,11 +47,12 @@ public final class AdamW {
     private final double weightDecay;
     private final List<String> names = new ArrayList<>();
     private final List<Shape> shapes = new ArrayList<>();
+    private int[] order;          // buffer position k holds parameters.get(order[k]): the decaying ones first
+    private long decayElements;   // the decaying parameters' elements, at the start of the buffer
     private NDArray parameters;   // (N) the parameters' storage: each parameter is a view of its slice
+    private NDArray decaying;     // (decayElements) view of the buffer's start, or null
     private NDArray m;            // (N)
     private NDArray v;            // (N)
-    private NDArray decays;       // (N) 1 where the parameter decays, else 0
-    private NDArray keeps;        // (N) 1 - decays
     private long step;
 
     public AdamW(double beta1, double beta2, double epsilon, double weightDecay) {
@@ -78,42 +81,49 @@ public final class AdamW {
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // the buffer and its views must be leaves, not part of a graph
         try {
+            // the decaying parameters first: decay is then one operation on one view, with no mask
+            List<Integer> decayingFirst = new ArrayList<>();
+            for (int i = 0; i < list.size(); i++) {
+                if (list.get(i).decays()) {
+                    decayingFirst.add(i);
+                }
+            }
+            for (int i = 0; i < list.size(); i++) {
+                if (!list.get(i).decays()) {
+                    decayingFirst.add(i);
+                }
+            }
+            order = decayingFirst.stream().mapToInt(Integer::intValue).toArray();
             names.clear();
             shapes.clear();
             NDManager owner = list.get(0).array().getManager();
             NDList flat = new NDList();
-            NDList mask = new NDList();
-            for (NamedParameter p : list) {
+            decayElements = 0;
+            for (int i : order) {
+                NamedParameter p = list.get(i);
                 names.add(p.name());
                 shapes.add(p.array().getShape());
                 flat.add(p.array().reshape(-1));
-                Shape n = new Shape(p.array().size());
-                mask.add(p.decays() ? owner.ones(n) : owner.zeros(n));
+                decayElements += p.decays() ? p.array().size() : 0;
             }
             NDArray buffer = NDArrays.concat(flat);
-            NDArray decayMask = NDArrays.concat(mask);
-            NDArray negated = decayMask.neg();
-            NDArray keepMask = negated.add(1f);
-            negated.close();
             flat.close();
-            mask.close();
-            for (NDArray old : new NDArray[] {parameters, decays, keeps}) {
+            for (NDArray old : new NDArray[] {parameters, decaying}) {
                 if (old != null) {
                     old.close();
                 }
             }
             parameters = lasting(buffer, owner);
-            decays = lasting(decayMask, owner);
-            keeps = lasting(keepMask, owner);
+            decaying = decayElements == 0 ? null : lasting(parameters.get(new NDIndex().addSliceDim(0, decayElements)), owner);
             long offset = 0;
-            for (int i = 0; i < list.size(); i++) {
-                NDArray part = parameters.get(new NDIndex().addSliceDim(offset, offset + shapes.get(i).size()));
-                NDArray view = part.reshape(shapes.get(i));
+            for (int k = 0; k < order.length; k++) {
+                NDArray part = parameters.get(new NDIndex().addSliceDim(offset, offset + shapes.get(k).size()));
+                NDArray view = part.reshape(shapes.get(k));
                 part.close();
-                NDArray array = list.get(i).array();
+                NDArray array = list.get(order[k]).array();
                 array.intern(view);            // the parameter's tensor is now the view; its old storage is freed
                 array.setRequiresGradient(true);
-                offset += shapes.get(i).size();
+                offset += shapes.get(k).size();
             }
         } finally {
             JniUtils.setGradMode(gradMode);
@@ -127,23 +137,25 @@ public final class AdamW {
         return array;
     }
 
-    /** The gradients of {@code parameters} (in the order they were bound) as one flat (N) vector; a temporary. */
+    /** The gradients of {@code parameters} (the list that was bound) as one flat (N) vector in the buffer's order; a temporary. */
     public NDArray flatGradients(List<NamedParameter> parameters) {
-        NDList grads = new NDList(parameters.size());
-        for (NamedParameter p : parameters) {
-            grads.add(p.array().getGradient().reshape(-1));
+        checkSame(parameters);
+        NDList grads = new NDList(order.length);
+        for (int i : order) {
+            grads.add(parameters.get(i).array().getGradient().reshape(-1));
         }
         return NDArrays.concat(grads);
     }
 
     /**
-     * One update. {@code grads.get(i)} is the gradient of {@code parameters.get(i)}. Temporaries are
-     * created on the gradients' manager; callers run this inside an NDScope.
+     * One update. {@code grads.get(i)} is the gradient of {@code parameters.get(i)}. Callers run this
+     * inside an NDScope: the flat gradient made here lives until it closes.
      */
     public void update(List<NamedParameter> parameters, List<NDArray> grads, double lr) {
+        checkSame(parameters);
         NDList flat = new NDList(grads.size());
-        for (NDArray g : grads) {
-            flat.add(g.reshape(-1));
+        for (int i : order) {
+            flat.add(grads.get(i).reshape(-1));
         }
         update(parameters, NDArrays.concat(flat), lr);
     }
@@ -153,9 +165,9 @@ public final class AdamW {
         if (this.parameters == null) {
             throw new IllegalStateException("AdamW was neither initialized nor loaded");
         }
-        if (parameters.size() != names.size() || g.size() != this.parameters.size()) {
-            throw new IllegalArgumentException("AdamW holds " + names.size() + " parameters of " + this.parameters.size()
-                    + " elements, was given " + parameters.size() + " and a gradient of " + g.size());
+        checkSame(parameters);
+        if (g.size() != this.parameters.size()) {
+            throw new IllegalArgumentException("AdamW holds " + this.parameters.size() + " elements, was given a gradient of " + g.size());
         }
         boolean gradMode = JniUtils.isGradMode();
         JniUtils.setGradMode(false); // in-place updates of leaves that require gradients
@@ -166,6 +178,22 @@ public final class AdamW {
         }
     }
 
+    /** The list must be the one bound: the same parameters, by name, in the same order. */
+    private void checkSame(List<NamedParameter> parameters) {
+        if (this.parameters == null) {
+            throw new IllegalStateException("AdamW was neither initialized nor loaded");
+        }
+        boolean same = parameters.size() == order.length;
+        for (int k = 0; same && k < order.length; k++) {
+            same = parameters.get(order[k]).name().equals(names.get(k));
+        }
+        if (!same) {
+            throw new IllegalArgumentException("AdamW holds the parameters " + names + " (decaying first), was given "
+                    + parameters.stream().map(NamedParameter::name).toList());
+        }
+    }
+
+    /** The update; each temporary is closed as soon as it is used, so at most two (N) ones live at once. */
     private void apply(NDArray g, double lr) {
         step++;
         // StrictMath, not Math: HotSpot's Math.pow intrinsic may differ from the interpreter by an ulp,
@@ -175,14 +203,21 @@ public final class AdamW {
         float stepSize = (float) (lr / bias1);
         float sqrtBias2 = (float) Math.sqrt(bias2);
         NDArray p = this.parameters;
-        if (weightDecay > 0) {
-            // decays * (1 - lr wd) + keeps is exactly (1 - lr wd) or 1: the factor a per-parameter loop would use
-            p.muli(decays.mul((float) (1 - lr * weightDecay)).addi(keeps));
+        if (weightDecay > 0 && decaying != null) {
+            decaying.muli((float) (1 - lr * weightDecay));   // the decaying parameters' slice, in place
         }
-        m.muli((float) beta1).addi(g.mul((float) (1 - beta1)));
-        v.muli((float) beta2).addi(g.square().mul((float) (1 - beta2)));
-        NDArray denominator = v.sqrt().div(sqrtBias2).add((float) epsilon);
-        p.subi(m.div(denominator).mul(stepSize));
+        try (NDArray scaled = g.mul((float) (1 - beta1))) {
+            m.muli((float) beta1).addi(scaled);
+        }
+        try (NDArray squared = g.square()) {
+            v.muli((float) beta2).addi(squared.muli((float) (1 - beta2)));
+        }
+        try (NDArray denominator = v.sqrt()) {
+            denominator.divi(sqrtBias2).addi((float) epsilon);
+            try (NDArray update = m.div(denominator)) {
+                p.subi(update.muli(stepSize));
+            }
+        }
     }
 
     public long step() {
@@ -203,18 +238,27 @@ public final class AdamW {
         out.writeInt(STATE_MAGIC);
         out.writeLong(step);
         out.writeInt(names.size());
+        long[] offsets = new long[order.length]; // of each parameter, by its index in the bound list
         long offset = 0;
-        for (int i = 0; i < names.size(); i++) {
-            out.writeUTF(names.get(i));
+        for (int k = 0; k < order.length; k++) {
+            offsets[order[k]] = offset;
+            offset += shapes.get(k).size();
+        }
+        int[] position = new int[order.length];
+        for (int k = 0; k < order.length; k++) {
+            position[order[k]] = k;
+        }
+        for (int i = 0; i < order.length; i++) { // in the model's parameter order, as the per-parameter optimizer wrote it
+            Shape shape = shapes.get(position[i]);
+            out.writeUTF(names.get(position[i]));
             for (NDArray moment : new NDArray[] {m, v}) {
-                try (NDArray part = moment.get(new NDIndex().addSliceDim(offset, offset + shapes.get(i).size()));
-                     NDArray shaped = part.reshape(shapes.get(i))) {
+                try (NDArray part = moment.get(new NDIndex().addSliceDim(offsets[i], offsets[i] + shape.size()));
+                     NDArray shaped = part.reshape(shape)) {
                     byte[] bytes = shaped.encode();
                     out.writeInt(bytes.length);
                     out.write(bytes);
                 }
             }
-            offset += shapes.get(i).size();
         }
     }
 
@@ -251,8 +295,8 @@ public final class AdamW {
         bind(parameters);
         NDList ms = new NDList();
         NDList vs = new NDList();
-        for (NamedParameter p : parameters) {
-            NDArray[] mv = loaded.get(p.name());
+        for (int i : order) { // the buffer's order
+            NDArray[] mv = loaded.get(parameters.get(i).name());
             ms.add(mv[0].reshape(-1));
             vs.add(mv[1].reshape(-1));
         }

@@ -94,8 +94,15 @@ public final class PerRunMeters<M extends PerRunMeters.Set> implements AutoClose
             if (h.removed) {
                 return;
             }
+            if (janitor.isShutdown()) {
+                return; // shutting down: the registry goes with the service
+            }
             long generation = ++h.generation;
-            h.removal = janitor.schedule(() -> remove(runId, h, generation), retention.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                h.removal = janitor.schedule(() -> remove(runId, h, generation), retention.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException closing) {
+                h.removal = null; // closed meanwhile: the same
+            }
         }
     }
 
@@ -110,8 +117,10 @@ public final class PerRunMeters<M extends PerRunMeters.Set> implements AutoClose
                 return; // used again, or put off, since
             }
             h.removed = true;
-            runs.remove(runId, h);
+            // out of the registry before out of the map: an update that finds the map empty then makes
+            // a new set instead of getting the old meters back from the registry
             h.meters.meters().forEach(registry::remove);
+            runs.remove(runId, h);
         }
     }
 
