@@ -1,0 +1,95 @@
+package org.overfitguard.evaluator.policy;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Asynchronous successive halving (Li et al., "A System for Massively Parallel Hyperparameter
+ * Tuning", MLSys 2020) in its stopping form, as a pure rule over the results a sweep has seen.
+ *
+ * <pre>
+ * rungs      r_k = min_budget * eta^k steps, k = 0, 1, ... while r_k < max_budget
+ * a trial    reaching rung k with held-out loss x (its first evaluation at a step >= r_k):
+ *            n = trials that have reached rung k so far, itself included
+ *            rank = 1 + trials there with a lower loss (ties: the one that reached it first ranks higher)
+ *            continues  iff rank <= ceil(n / eta)      (the top 1/eta, rounded up: the first always goes on)
+ *            else       pruned (StopRequested, reason pruned; its best checkpoint stays its result)
+ * </pre>
+ * Asynchronous: nobody waits for stragglers; a trial is judged against whoever reached its rung
+ * before it, and a later, better trial never revives one already pruned. A NaN or infinite loss
+ * ranks last. A trial judged at a rung is not judged there again (a repeated evaluation changes
+ * nothing), so replaying the same results in the same order gives the same decisions.
+ */
+public final class Asha {
+
+    /** What happened when a result was recorded. */
+    public enum Decision { BELOW_FIRST_RUNG, CONTINUE, PRUNE, ALREADY_JUDGED }
+
+    private final long minBudget;
+    private final int eta;
+    private final long maxBudget;
+    private final List<Long> rungs = new ArrayList<>();
+    private final List<Map<String, Double>> reached = new ArrayList<>(); // per rung: trial -> loss, in arrival order
+
+    public Asha(long minBudget, int eta, long maxBudget) {
+        if (minBudget < 1 || eta < 2 || maxBudget < minBudget) {
+            throw new IllegalArgumentException("asha needs min_budget >= 1, eta >= 2 and max_budget >= min_budget; was "
+                    + minBudget + ", " + eta + ", " + maxBudget);
+        }
+        this.minBudget = minBudget;
+        this.eta = eta;
+        this.maxBudget = maxBudget;
+        for (long r = minBudget; r < maxBudget; r = Math.multiplyExact(r, (long) eta)) {
+            rungs.add(r);
+            reached.add(new LinkedHashMap<>());
+        }
+    }
+
+    /** The rung budgets in steps, lowest first (none at or above max_budget: there a trial simply ends). */
+    public List<Long> rungs() {
+        return List.copyOf(rungs);
+    }
+
+    /**
+     * Records {@code trial}'s held-out loss at {@code step} and says what becomes of it: judged at the
+     * highest rung {@code step} has reached that it was not judged at yet (one rung per result; a
+     * trial whose evaluations skip a rung is judged at the next one it reaches).
+     */
+    public Decision record(String trial, long step, double loss) {
+        int rung = -1;
+        for (int k = rungs.size() - 1; k >= 0; k--) {
+            if (step >= rungs.get(k)) {
+                rung = k;
+                break;
+            }
+        }
+        if (rung < 0) {
+            return Decision.BELOW_FIRST_RUNG;
+        }
+        Map<String, Double> here = reached.get(rung);
+        if (here.containsKey(trial)) {
+            return Decision.ALREADY_JUDGED;
+        }
+        double x = Double.isFinite(loss) ? loss : Double.POSITIVE_INFINITY;
+        long better = here.values().stream().filter(other -> other < x).count(); // equal: the earlier one ranks higher
+        long rankIncludingEqualEarlier = 1 + better + here.values().stream().filter(other -> other == x).count();
+        here.put(trial, x);
+        long n = here.size();
+        long kept = (n + eta - 1) / eta;
+        return rankIncludingEqualEarlier <= kept ? Decision.CONTINUE : Decision.PRUNE;
+    }
+
+    public long minBudget() {
+        return minBudget;
+    }
+
+    public int eta() {
+        return eta;
+    }
+
+    public long maxBudget() {
+        return maxBudget;
+    }
+}
