@@ -63,6 +63,7 @@ public final class GptModel implements AutoCloseable {
     /** A model with the parameters read from {@link #saveParameters}, ready to train further. */
     public static GptModel load(GptConfig config, Device device, DataInputStream in) throws IOException {
         GptModel model = create(config, device, 0);
+        List<NDArray> initial = model.parameters.stream().map(NamedParameter::array).toList();
         try {
             model.block.loadParameters(model.manager, in);
         } catch (MalformedModelException e) {
@@ -70,6 +71,10 @@ public final class GptModel implements AutoCloseable {
             throw new IOException("model parameters do not match the configured model: " + e.getMessage(), e);
         }
         model.collectParameters();
+        // the random weights create() made are no parameter's any more: free them now, not with the model
+        java.util.Set<NDArray> loaded = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        model.parameters.forEach(p -> loaded.add(p.array()));
+        initial.stream().filter(a -> !loaded.contains(a)).forEach(NDArray::close);
         for (NamedParameter p : model.parameters) {
             p.array().setRequiresGradient(true);
         }
