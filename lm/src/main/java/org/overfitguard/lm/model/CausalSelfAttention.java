@@ -32,12 +32,13 @@ public final class CausalSelfAttention extends AbstractBlock {
     private final float headRate;
     private final float residualRate;
 
-    CausalSelfAttention(int width, int heads, float attentionRate, float headRate, float residualRate) {
-        this.width = width;
-        this.heads = heads;
-        this.attentionRate = attentionRate;
-        this.headRate = headRate;
-        this.residualRate = residualRate;
+    /** The attention of one block of {@code config}: its width, heads, and attention, head and residual dropout. */
+    CausalSelfAttention(GptConfig config) {
+        this.width = config.width();
+        this.heads = config.heads();
+        this.attentionRate = config.attentionDropout();
+        this.headRate = config.headDropout();
+        this.residualRate = config.residualDropout();
         qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).build());
         projection = addChildBlock("proj", Linear.builder().setUnits(width).build());
         attentionDropout = addChildBlock("attnDrop", Dropout.builder().optRate(attentionRate).build());

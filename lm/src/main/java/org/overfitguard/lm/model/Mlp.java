@@ -21,9 +21,11 @@ public final class Mlp extends AbstractBlock {
     private final float hiddenRate;
     private final float residualRate;
 
-    Mlp(int width, float hiddenRate, float residualRate) {
-        this.hiddenRate = hiddenRate;
-        this.residualRate = residualRate;
+    /** The MLP of one block of {@code config}: its width, and MLP (hidden) and residual dropout. */
+    Mlp(GptConfig config) {
+        int width = config.width();
+        this.hiddenRate = config.mlpDropout();
+        this.residualRate = config.residualDropout();
         expand = addChildBlock("fc", Linear.builder().setUnits(4L * width).build());
         contract = addChildBlock("proj", Linear.builder().setUnits(width).build());
         hiddenDropout = addChildBlock("hiddenDrop", Dropout.builder().optRate(hiddenRate).build());

@@ -36,10 +36,9 @@ public final class TransformerBlock extends AbstractBlock {
         placement = config.norm();
         residual = config.model().residual();
         norm1 = placement == NormPlacement.NONE ? null : addChildBlock("ln1", channelNorm(config.model()));
-        attention = addChildBlock("attn", new CausalSelfAttention(config.width(), config.heads(),
-                config.attentionDropout(), config.headDropout(), config.residualDropout()));
+        attention = addChildBlock("attn", new CausalSelfAttention(config));
         norm2 = placement == NormPlacement.NONE ? null : addChildBlock("ln2", channelNorm(config.model()));
-        mlp = addChildBlock("mlp", new Mlp(config.width(), config.mlpDropout(), config.residualDropout()));
+        mlp = addChildBlock("mlp", new Mlp(config));
     }
 
     /** The model's norm over channels (axis 2 of (B, T, C)); null when it has none. */

@@ -72,8 +72,8 @@ class GoldenValuesTest {
                 return;
             }
             Block block = switch (name) {
-                case "attention" -> new CausalSelfAttention(width, heads, 0, 0, 0);
-                case "mlp" -> new Mlp(width, 0, 0);
+                case "attention" -> new CausalSelfAttention(blockConfig(vocab, heads, width, time));
+                case "mlp" -> new Mlp(blockConfig(vocab, heads, width, time));
                 default -> new TransformerBlock(new GptConfig(vocab, modelSpec(c, 1, heads, width, time), DropoutSpec.of(0, 0, 0),
                         true));
             };
@@ -84,6 +84,11 @@ class GoldenValuesTest {
             actual = block.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
             compare(name, c.path("output"), actual);
         }
+    }
+
+    /** One layer of the given shape, no dropout: what attention and the MLP read from a config. */
+    private static GptConfig blockConfig(int vocab, int heads, int width, int time) {
+        return new GptConfig(vocab, ModelSpec.of(1, heads, width, time), DropoutSpec.of(0, 0, 0), true);
     }
 
     private static ModelSpec modelSpec(JsonNode c, int layers, int heads, int width, int blockSize) {

@@ -14,6 +14,8 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.Pair;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.overfitguard.contracts.spec.DropoutSpec;
+import org.overfitguard.contracts.spec.ModelSpec;
 
 /**
  * Our blocks' residual dropout, as the run spec's rate reaches it: with the output projection set
@@ -30,7 +32,8 @@ class ResidualDropoutTest {
     @CsvSource({"attention, 0.1", "attention, 0.3", "mlp, 0.5", "mlp, 0.2"})
     void dropsTheRatesShareInTrainingOnlyAndRescalesTheRest(String kind, float rate) {
         try (NDManager manager = NDManager.newBaseManager(Device.cpu())) {
-            Block block = kind.equals("attention") ? new CausalSelfAttention(C, 4, 0, 0, rate) : new Mlp(C, 0, rate);
+            GptConfig config = new GptConfig(11, ModelSpec.of(1, 4, C, T), new DropoutSpec(0, 0, rate, 0, 0), true);
+            Block block = kind.equals("attention") ? new CausalSelfAttention(config) : new Mlp(config);
             block.setInitializer(new NormalInitializer(0.02f), Parameter.Type.WEIGHT);
             block.initialize(manager, DataType.FLOAT32, new Shape(B, T, C));
             for (Pair<String, Parameter> p : block.getParameters()) {
