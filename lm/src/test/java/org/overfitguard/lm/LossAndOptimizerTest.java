@@ -136,6 +136,19 @@ class LossAndOptimizerTest {
     }
 
     @Test
+    void flatClippingBoundsTheGlobalNormWithOneScaling() {
+        NDArray flat = manager.create(new float[] {3, 0, 0, 4}); // two gradients (3, 0) and (0, 4), gathered
+        assertEquals(5.0, GradientClipping.clipFlat(flat, 1.0), 1e-6);
+        assertArrayEquals(new float[] {0.6f, 0, 0, 0.8f}, flat.toFloatArray(), 1e-5f, "scaled to norm 1, direction kept");
+        NDArray small = manager.create(new float[] {0.3f, 0.4f});
+        assertEquals(0.5, GradientClipping.clipFlat(small, 1.0), 1e-6);
+        assertArrayEquals(new float[] {0.3f, 0.4f}, small.toFloatArray(), 0f, "below the bound nothing changes");
+        NDArray off = manager.create(new float[] {30, 40});
+        assertEquals(50.0, GradientClipping.clipFlat(off, 0), 1e-4);
+        assertArrayEquals(new float[] {30, 40}, off.toFloatArray(), 0f, "0 turns clipping off");
+    }
+
+    @Test
     void scheduleWarmsUpLinearlyThenDecaysByCosineToTheFloor() {
         LearningRateSchedule s = new LearningRateSchedule(1e-3, 1e-4, 10, 110);
         assertEquals(1e-4, s.at(0), 1e-12);
