@@ -27,9 +27,7 @@ public final class Asha {
     /** What happened when a result was recorded. */
     public enum Decision { BELOW_FIRST_RUNG, CONTINUE, PRUNE, ALREADY_JUDGED }
 
-    private final long minBudget;
     private final int eta;
-    private final long maxBudget;
     private final List<Long> rungs = new ArrayList<>();
     private final List<Map<String, Double>> reached = new ArrayList<>(); // per rung: trial -> loss, in arrival order
 
@@ -38,9 +36,7 @@ public final class Asha {
             throw new IllegalArgumentException("asha needs min_budget >= 1, eta >= 2 and max_budget >= min_budget; was "
                     + minBudget + ", " + eta + ", " + maxBudget);
         }
-        this.minBudget = minBudget;
         this.eta = eta;
-        this.maxBudget = maxBudget;
         for (long r = minBudget; r < maxBudget; r = Math.multiplyExact(r, (long) eta)) {
             rungs.add(r);
             reached.add(new LinkedHashMap<>());
@@ -79,17 +75,5 @@ public final class Asha {
         long n = here.size();
         long kept = (n + eta - 1) / eta;
         return rankIncludingEqualEarlier <= kept ? Decision.CONTINUE : Decision.PRUNE;
-    }
-
-    public long minBudget() {
-        return minBudget;
-    }
-
-    public int eta() {
-        return eta;
-    }
-
-    public long maxBudget() {
-        return maxBudget;
     }
 }

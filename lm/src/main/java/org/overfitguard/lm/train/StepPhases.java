@@ -9,7 +9,10 @@ import java.util.Arrays;
  */
 public final class StepPhases {
 
-    /** The phases of one step, in order; CLEANUP zeroes the gradients and frees the step's temporaries. */
+    /**
+     * The phases of one step, in order. GRADIENTS also reads the loss back (and, with smoothing or the
+     * L2 penalty, computes the plain cross-entropy); CLEANUP zeroes the gradients and frees the step's temporaries.
+     */
     public enum Phase { SETUP, FORWARD, LOSS, BACKWARD, GRADIENTS, CLIP, OPTIMIZER, CLEANUP }
 
     private final long[] nanos = new long[Phase.values().length];
