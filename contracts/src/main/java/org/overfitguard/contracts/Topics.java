@@ -14,6 +14,8 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
 
 /**
  * Every Kafka topic of the system. Static topics are constants; per-run topics are built by
@@ -32,6 +34,11 @@ public final class Topics {
     public static final String EVALUATIONS = "evaluations";
     /** StopRequested, CancelRequested; key runId. */
     public static final String CONTROL = "control";
+    /**
+     * TrialEvaluated, TrialJudged; key sweepId (not runId): the results of one ASHA sweep's trials in
+     * one partition and one order, from which the tuner's decisions are derived.
+     */
+    public static final String TUNING = "tuning";
     /** Poison records of every consumed topic, with the reason in headers (see {@link DeadLetterHeaders}). */
     public static final String DEAD_LETTERS = "dead-letters";
 
@@ -41,9 +48,9 @@ public final class Topics {
     public static final String HELDOUT_PREFIX = "heldout.";
 
     /** The static topics, each created by the deployment (k8s KafkaTopic) or on first use locally. */
-    public static final List<String> STATIC = List.of(RUNS, TRAIN_METRICS, CHECKPOINTS, EVALUATIONS, CONTROL, DEAD_LETTERS);
+    public static final List<String> STATIC = List.of(RUNS, TRAIN_METRICS, CHECKPOINTS, EVALUATIONS, CONTROL, TUNING, DEAD_LETTERS);
 
-    /** The static topics have this many partitions (events are keyed by run id); per-run topics have one. */
+    /** The static topics have this many partitions (events are keyed by run id, tuning's by sweep id); per-run topics have one. */
     public static final int STATIC_PARTITIONS = 3;
 
     private static final Pattern SAFE_RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
@@ -100,6 +107,14 @@ public final class Topics {
 
         public String cancelRequested(CancelRequested e) {
             return CONTROL;
+        }
+
+        public String trialEvaluated(TrialEvaluated e) {
+            return TUNING;
+        }
+
+        public String trialJudged(TrialJudged e) {
+            return TUNING;
         }
     };
 

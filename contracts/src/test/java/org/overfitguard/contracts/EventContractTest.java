@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.EventContract;
 import org.overfitguard.contracts.events.RunRequested;
@@ -21,17 +22,18 @@ class EventContractTest {
 
     /** Fields that may be absent: what the events' Javadoc says is "or null". */
     private static final Map<String, Set<String>> NULLABLE = Map.of(
-            "RunRequested", Set.of("sweep_id", "variant"),
+            "RunRequested", Set.of("sweep_id", "variant", "asha"),
             "DatasetPrepared", Set.of("source_entropy_nats_per_token", "entropy_method"),
             "RunCompleted", Set.of("best_step", "best_held_out_loss", "final_model_path", "final_checkpoint"),
             "EvaluationCompleted", Set.of("error", "train_loss", "gap", "sample", "best_value", "best_step",
                     "best_checkpoint", "stop_reason"),
-            "StopRequested", Set.of("best_step", "best_value", "best_checkpoint", "detail"));
+            "StopRequested", Set.of("best_step", "best_value", "best_checkpoint", "detail"),
+            "TrialEvaluated", Set.of("best_step", "best_value", "best_checkpoint"));
 
     @Test
     void everySampleIsValidOnItsTopicUnderItsKey() {
         for (Event e : SampleEvents.all()) {
-            assertEquals(List.of(), EventContract.violations(e, Topics.forEvent(e), e.runId()), e.type());
+            assertEquals(List.of(), EventContract.violations(e, Topics.forEvent(e), e.key()), e.type());
         }
     }
 
@@ -56,7 +58,8 @@ class EventContractTest {
                 String field = components[i].getName().replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase();
                 Event mutated = withNull(sample, components, i);
                 List<String> violations = EventContract.violations(mutated);
-                boolean nullable = NULLABLE.getOrDefault(sample.type(), Set.of()).contains(field);
+                boolean nullable = NULLABLE.getOrDefault(sample.type(), Set.of()).contains(field)
+                        && !(sample instanceof RunRequested r && r.asha() != null && field.equals("sweep_id")); // a trial has a sweep
                 if (nullable) {
                     assertEquals(List.of(), violations, sample.type() + "." + field + " may be null");
                 } else {
@@ -70,7 +73,7 @@ class EventContractTest {
     @Test
     void unsafeRunIdsWrongTopicsAndForeignKeysAreViolations() {
         RunRequested r = (RunRequested) SampleEvents.all().get(0);
-        RunRequested unsafe = new RunRequested("../../etc", r.eventId(), r.timestamp(), r.spec(), null, null);
+        RunRequested unsafe = new RunRequested("../../etc", r.eventId(), r.timestamp(), r.spec(), null, null, null);
         assertTrue(EventContract.violations(unsafe).get(0).startsWith("run_id must be"));
         assertTrue(EventContract.violations(r, Topics.CONTROL).get(0).contains("belongs on topic runs, not control"));
         assertTrue(EventContract.violations(r, Topics.RUNS, "r2").get(0).contains("key must be the run id 'r1', was 'r2'"));
@@ -83,6 +86,21 @@ class EventContractTest {
         PoisonRecordException e = assertThrows(PoisonRecordException.class,
                 () -> new EventDeserializer().deserialize(Topics.CHECKPOINTS, json.getBytes(StandardCharsets.UTF_8)));
         assertTrue(e.getMessage().contains("step must be >= 0, was -5"), e.getMessage());
+    }
+
+    @Test
+    void anAshaScheduleNeedsAFewRungsAboveAPositiveBudget() {
+        RunRequested r = (RunRequested) SampleEvents.all().stream().filter(e -> e instanceof RunRequested q && q.asha() != null)
+                .findFirst().orElseThrow();
+        assertEquals(List.of(50L, 150L, 450L), r.asha().rungs());
+        Map<AshaSchedule, String> bad = Map.of(new AshaSchedule(0, 3, 100), "asha.min_budget must be >= 1, was 0",
+                new AshaSchedule(10, 1, 100), "asha.reduction_factor must be in [2, 1000], was 1",
+                new AshaSchedule(10, 3, 5), "asha.max_budget must be >= 10, was 5",
+                new AshaSchedule(1, 2, Long.MAX_VALUE), "asha.max_budget must be at most 32 rungs above min_budget 1");
+        bad.forEach((schedule, message) -> {
+            List<String> v = EventContract.violations(RunRequested.of("r3", r.spec(), "sweep-3", "t", schedule));
+            assertTrue(v.stream().anyMatch(x -> x.startsWith(message)), schedule + ": " + v);
+        });
     }
 
     @Test

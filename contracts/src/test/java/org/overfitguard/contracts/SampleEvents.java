@@ -2,6 +2,7 @@ package org.overfitguard.contracts;
 
 import java.time.Instant;
 import java.util.List;
+import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
@@ -17,6 +18,9 @@ import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequestedBuilder;
+import org.overfitguard.contracts.events.TrialDecision;
+import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
+import org.overfitguard.contracts.events.TrialJudgedBuilder;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /** One filled-in instance of every event type, with non-default values in every field. */
@@ -28,7 +32,7 @@ final class SampleEvents {
     static List<Event> all() {
         RunSpec spec = RunSpec.defaults().withName("sample");
         return List.of(
-                new RunRequested("r1", "e1", T, spec, "sweep-1", "no-dropout"),
+                new RunRequested("r1", "e1", T, spec, "sweep-1", "no-dropout", null),
                 new RunStarted("r1", "e2", T, spec, "trainer-a", "cpu()", 200),
                 DatasetPreparedBuilder.builder().runId("r1").eventId("e3").timestamp(T).tokenizer("char").vocabSize(30)
                         .vocabulary(List.of("<unk>", "<mask>", "a", "b")).unknownTokenId(0).maskTokenId(1).documents(1)
@@ -49,7 +53,13 @@ final class SampleEvents {
                         .monitor("heldout_loss").atStep(300).bestStep(200L).bestValue(1.5).bestCheckpoint("/ckpt/r1/step-000200")
                         .detail("held-out loss 9.1 is worse than divergence_threshold 5.0").build(),
                 new CancelRequested("r1", "e10", T, "user request"),
-                new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked"));
+                new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked"),
+                new RunRequested("r2", "e12", T, spec, "sweep-2", "trial-07", new AshaSchedule(50, 3, 1350)),
+                TrialEvaluatedBuilder.builder().runId("r2").eventId("e13").timestamp(T).sweepId("sweep-2")
+                        .schedule(new AshaSchedule(50, 3, 1350)).step(150).heldOutLoss(1.7).monitor("heldout_loss").bestStep(100L)
+                        .bestValue(1.69).bestCheckpoint("/ckpt/r2/step-000100").build(),
+                TrialJudgedBuilder.builder().runId("r2").eventId("e14").timestamp(T).sweepId("sweep-2").rung(1).rungStep(150)
+                        .step(150).heldOutLoss(1.7).rank(3).reached(4).kept(2).decision(TrialDecision.PRUNE).build());
     }
 
     private SampleEvents() {

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -95,6 +97,14 @@ public final class RunTracker {
 
         public Void cancelRequested(CancelRequested e) {
             return null; // the trainer answers with RunCompleted(cancelled)
+        }
+
+        public Void trialEvaluated(TrialEvaluated e) {
+            return null;
+        }
+
+        public Void trialJudged(TrialJudged e) {
+            return null;
         }
     };
 

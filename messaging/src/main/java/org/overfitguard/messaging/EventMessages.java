@@ -21,7 +21,7 @@ public final class EventMessages {
     public static <E extends Event> Message<E> of(E event, String service) {
         return Message.of(event)
                 .addMetadata(OutgoingKafkaRecordMetadata.<String>builder()
-                        .withTopic(Topics.forEvent(event)).withKey(event.runId()).build())
+                        .withTopic(Topics.forEvent(event)).withKey(event.key()).build())
                 .addMetadata(OutgoingCloudEventMetadata.builder()
                         .withId(event.eventId())
                         .withType(event.type())

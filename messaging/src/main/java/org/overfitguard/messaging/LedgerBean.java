@@ -10,7 +10,7 @@ import org.overfitguard.messaging.supervision.Loops;
 
 /**
  * A service's {@link EventLedger} as a bean: started with the application, closed with it. The
- * consumer group is the application's name (one group per service); a subclass names this
+ * consumer group is the application's name (one group per service and ledger); a subclass names this
  * replica, the topics, and the book the events are folded into. Its loop counts in the service's
  * liveness check.
  */
@@ -34,8 +34,13 @@ public abstract class LedgerBean {
     /** Where the events go. */
     protected abstract EventLedger.Listener book();
 
+    /** The consumer group: the application's name, unless a service runs a second ledger beside its first. */
+    protected String group() {
+        return group;
+    }
+
     protected void start(@Observes StartupEvent ignored) {
-        ledger = new EventLedger(kafka, group, instanceId(), topics(), book());
+        ledger = new EventLedger(kafka, group(), instanceId(), topics(), book());
         loops.start(ledger.loop());
     }
 

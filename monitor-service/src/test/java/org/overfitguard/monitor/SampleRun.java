@@ -47,7 +47,7 @@ final class SampleRun {
     }
 
     RunRequested requested(String sweepId, String variant) {
-        return new RunRequested(runId, Event.newId(), start, spec, sweepId, variant);
+        return new RunRequested(runId, Event.newId(), start, spec, sweepId, variant, null);
     }
 
     RunStarted started() {

@@ -88,5 +88,13 @@ public interface TrainerConfig {
         /** Evaluations a run may ask for (max_steps / checkpoint_every): each one is an evaluator's forward over the held-out set. */
         @WithDefault("10000")
         int maxEvaluations();
+
+        /** Trials a tuning sweep may have. */
+        @WithDefault("100")
+        int maxTrials();
+
+        /** Training steps a tuning sweep's trials may spend together, counted as if none were pruned. */
+        @WithDefault("2000000")
+        long maxSweepSteps();
     }
 }

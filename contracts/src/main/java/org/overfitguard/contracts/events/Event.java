@@ -23,11 +23,21 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = EvaluationCompleted.class, name = "EvaluationCompleted"),
         @JsonSubTypes.Type(value = StopRequested.class, name = "StopRequested"),
         @JsonSubTypes.Type(value = CancelRequested.class, name = "CancelRequested"),
+        @JsonSubTypes.Type(value = TrialEvaluated.class, name = "TrialEvaluated"),
+        @JsonSubTypes.Type(value = TrialJudged.class, name = "TrialJudged"),
 })
 public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased, StepMetrics,
-        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested {
+        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested, TrialEvaluated, TrialJudged {
 
     String runId();
+
+    /**
+     * The Kafka record key: the run id, so a run's events stay in order in one partition; a sweep's
+     * tuning events are keyed by the sweep id instead, so the sweep's results share one order.
+     */
+    default String key() {
+        return runId();
+    }
 
     String eventId();
 
@@ -63,6 +73,10 @@ public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared,
         R stopRequested(StopRequested e);
 
         R cancelRequested(CancelRequested e);
+
+        R trialEvaluated(TrialEvaluated e);
+
+        R trialJudged(TrialJudged e);
     }
 
     /** The wire type name, also the CloudEvents type. */

@@ -46,6 +46,12 @@ public final class EventContract {
             c.required("spec", e.spec());
             c.optionalName("sweep_id", e.sweepId());
             c.optionalName("variant", e.variant());
+            if (e.asha() != null) {
+                c.asha("asha", e.asha());
+                if (e.sweepId() == null) {
+                    c.fail("sweep_id", null, "present when asha is (an ASHA trial belongs to a sweep)");
+                }
+            }
         } else if (event instanceof RunStarted e) {
             c.required("spec", e.spec());
             c.name("trainer_id", e.trainerId());
@@ -89,6 +95,25 @@ public final class EventContract {
             c.optionalText("detail", e.detail());
         } else if (event instanceof CancelRequested e) {
             c.text("reason", e.reason());
+        } else if (event instanceof TrialEvaluated e) {
+            c.sweepId(e.sweepId());
+            c.required("schedule", e.schedule());
+            if (e.schedule() != null) {
+                c.asha("schedule", e.schedule());
+            }
+            c.atLeast("step", e.step(), 0);
+            c.name("monitor", e.monitor());
+            c.optionalAtLeast("best_step", e.bestStep(), 0);
+            c.optionalName("best_checkpoint", e.bestCheckpoint());
+        } else if (event instanceof TrialJudged e) {
+            c.sweepId(e.sweepId());
+            c.atLeast("rung", e.rung(), 0);
+            c.atLeast("rung_step", e.rungStep(), 1);
+            c.atLeast("step", e.step(), e.rungStep());
+            c.atLeast("reached", e.reached(), 1);
+            c.range("rank", e.rank(), 1, Math.max(1, e.reached()));
+            c.range("kept", e.kept(), 1, Math.max(1, e.reached()));
+            c.required("decision", e.decision());
         }
         return List.copyOf(c.violations);
     }
@@ -102,14 +127,36 @@ public final class EventContract {
         return all;
     }
 
-    /** All of the above plus the key: a run's events are keyed by its run id, which keeps them in one partition. */
+    /**
+     * All of the above plus the key: a run's events are keyed by its run id, which keeps them in one
+     * partition; tuning events by their sweep id ({@link Event#key()}).
+     */
     public static List<String> violations(Event event, String topic, String key) {
         List<String> all = new ArrayList<>(violations(event, topic));
-        if (event != null && event.runId() != null && !event.runId().equals(key)) {
-            all.add("the record key must be the run id '" + FieldError.shorten(event.runId(), 80) + "', was "
+        if (event != null && event.key() != null && !event.key().equals(key)) {
+            String what = event.key().equals(event.runId()) ? "run id" : "sweep id";
+            all.add("the record key must be the " + what + " '" + FieldError.shorten(event.key(), 80) + "', was "
                     + (key == null ? "null" : "'" + FieldError.shorten(key, 80) + "'"));
         }
         return all;
+    }
+
+    /** The most rungs an ASHA schedule may have (min_budget * eta^k below max_budget). */
+    public static final int MAX_RUNGS = 32;
+
+    private void asha(String field, AshaSchedule a) {
+        atLeast(field + ".min_budget", a.minBudget(), 1);
+        range(field + ".reduction_factor", a.reductionFactor(), 2, 1000);
+        atLeast(field + ".max_budget", a.maxBudget(), Math.max(1, a.minBudget()));
+        if (a.minBudget() >= 1 && a.reductionFactor() >= 2 && AshaSchedule.rungCount(a) > MAX_RUNGS) {
+            fail(field + ".max_budget", a.maxBudget(), "at most " + MAX_RUNGS + " rungs above min_budget " + a.minBudget());
+        }
+    }
+
+    private void sweepId(String sweepId) {
+        if (!Topics.isSafeRunId(sweepId)) {
+            fail("sweep_id", sweepId, "1 to 64 letters, digits, '-' or '_', starting with a letter or digit");
+        }
     }
 
     private void common(Event e) {

@@ -4,6 +4,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Map;
 import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -94,6 +96,14 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
 
         public Entry cancelRequested(CancelRequested c) {
             return e.withEnded();
+        }
+
+        public Entry trialEvaluated(TrialEvaluated t) {
+            return e; // a tuning event (not on the topics this book reads)
+        }
+
+        public Entry trialJudged(TrialJudged t) {
+            return e;
         }
 
         public Entry runRequested(RunRequested r) {

@@ -21,6 +21,7 @@ import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopRequestedBuilder;
+import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.evaluator.EvaluatorConfig;
@@ -65,6 +66,7 @@ public class EvaluationWorker {
     Loops loops;
 
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
+    private final BlockingDeque<EvaluationCompleted> forwards = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
     private DeadLetters deadLetters;
     private SupervisedLoop loop;
@@ -93,9 +95,17 @@ public class EvaluationWorker {
         queue.add(checkpoint);
     }
 
+    /** Forwards a trial's evaluation to the tuner again (after a restart), from the worker's thread. */
+    public void forwardAgain(EvaluationCompleted evaluation) {
+        forwards.add(evaluation);
+    }
+
     private void work(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
         while (!heartbeat.closing()) {
             heartbeat.beat();
+            for (EvaluationCompleted e; (e = forwards.peek()) != null; forwards.poll()) {
+                forward(e); // a failure throws: the loop restarts and tries again
+            }
             CheckpointSaved c = queue.poll(1, TimeUnit.SECONDS);
             if (c == null || book.isEvaluated(c.runId(), c.step())) {
                 continue; // a duplicate CheckpointSaved is evaluated once
@@ -155,6 +165,7 @@ public class EvaluationWorker {
         if (!publish(e, current)) {
             return;
         }
+        forward(e);
         if (fired) {
             events.publish(StopRequestedBuilder.builder().runId(c.runId()).eventId(Event.newId()).timestamp(Event.now())
                     .reason(after.stopReason()).monitor(name(policySpec.monitor())).atStep(c.step()).bestStep(after.bestStep())
@@ -179,6 +190,20 @@ public class EvaluationWorker {
         book.evaluationSeen(e, -1);
         metrics.evaluated(e);
         return true;
+    }
+
+    /**
+     * A trial of an ASHA sweep: its evaluation goes on to the tuner on topic tuning, keyed by the
+     * sweep, so that all of the sweep's results are judged in one order.
+     */
+    private void forward(EvaluationCompleted e) {
+        EvaluationBook.Trial trial = book.trial(e.runId());
+        if (trial == null || e.status() != EvaluationStatus.OK) {
+            return;
+        }
+        events.publish(TrialEvaluatedBuilder.builder().runId(e.runId()).eventId(Event.newId()).timestamp(Event.now())
+                .sweepId(trial.sweepId()).schedule(trial.schedule()).step(e.step()).heldOutLoss(e.heldOutLoss() == null ? Double.NaN : e.heldOutLoss())
+                .monitor(e.monitor()).bestStep(e.bestStep()).bestValue(e.bestValue()).bestCheckpoint(e.bestCheckpoint()).build());
     }
 
     /** An error evaluation carries the unchanged policy state, so the event-sourced state stays right. */
@@ -214,6 +239,7 @@ public class EvaluationWorker {
             case DIVERGENCE -> name(spec.monitor()) + " " + decimal(value) + " is worse than divergence_threshold "
                     + spec.divergenceThreshold();
             case NON_FINITE -> name(spec.monitor()) + " is " + value;
+            case PRUNED -> throw new IllegalStateException("the early-stopping policy does not prune; the tuner does");
         };
     }
 

@@ -47,7 +47,7 @@ public class EvaluatorMetrics {
         runs.expireLater(e.runId());
     }
 
-    void stopped(StopReason reason) {
+    public void stopped(StopReason reason) {
         registry.counter("evaluator.stops", Tags.of("reason", reason.name().toLowerCase())).increment();
     }
 

@@ -8,8 +8,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.evaluator.policy.StopState;
 
 /**
@@ -23,8 +26,11 @@ public class EvaluationBook {
 
     private static final class RunEvaluations {
         int partition;
+        Trial trial;
+        boolean ended;
         StopState state = StopState.INITIAL;
         EvaluationCompleted last;
+        EvaluationCompleted lastOk;
         final Set<Long> evaluated = new HashSet<>();
     }
 
@@ -33,6 +39,10 @@ public class EvaluationBook {
     private boolean caughtUp;
     /** Changes whenever folded state may have been lost (a revocation, a replay): state read before is stale. */
     private long epoch;
+
+    /** A run that is a trial of an ASHA sweep: its results are forwarded to the tuner. */
+    public record Trial(String sweepId, AshaSchedule schedule) {
+    }
 
     /** The early-stopping state of a run as it stands, and when it was read. */
     public record Current(StopState state, EvaluationCompleted last, long epoch) {
@@ -73,7 +83,47 @@ public class EvaluationBook {
         }
         r.state = StopState.after(r.state, e);
         r.last = e;
+        if (e.status() == EvaluationStatus.OK) {
+            r.lastOk = e;
+        }
         r.evaluated.add(e.step());
+    }
+
+    /** From topic runs: a RunRequested that names an ASHA schedule makes its run a trial. */
+    public synchronized void requested(RunRequested r, int partition) {
+        if (r.asha() != null) {
+            RunEvaluations e = run(r.runId());
+            e.partition = partition;
+            e.trial = new Trial(r.sweepId(), r.asha());
+        }
+    }
+
+    /** From topic runs: the run ended (completed or failed); its results need no forwarding again. */
+    public synchronized void ended(String runId) {
+        RunEvaluations r = runs.get(runId);
+        if (r != null) {
+            r.ended = true;
+        }
+    }
+
+    /** The run's sweep and schedule if it is an ASHA trial, else null. */
+    public synchronized Trial trial(String runId) {
+        RunEvaluations r = runs.get(runId);
+        return r == null ? null : r.trial;
+    }
+
+    /**
+     * The last successful evaluation of each running ASHA trial: forwarded again on catching up, in
+     * case the evaluator died between publishing it and forwarding it (the tuner counts it once).
+     */
+    public synchronized Map<String, EvaluationCompleted> lastTrialResults() {
+        Map<String, EvaluationCompleted> last = new java.util.TreeMap<>();
+        runs.forEach((id, r) -> {
+            if (r.trial != null && !r.ended && r.lastOk != null) {
+                last.put(id, r.lastOk);
+            }
+        });
+        return last;
     }
 
     public synchronized boolean isEvaluated(String runId, long step) {

@@ -8,15 +8,19 @@ import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunFailed;
+import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.evaluator.EvaluatorConfig;
 import org.overfitguard.evaluator.evaluate.EvaluationWorker;
 import org.overfitguard.messaging.EventLedger;
 import org.overfitguard.messaging.LedgerBean;
 
 /**
- * Reads checkpoints and evaluations of this replica's partitions (co-partitioned by run id),
+ * Reads checkpoints, evaluations and runs of this replica's partitions (co-partitioned by run id),
  * replayed from the beginning on every start: the early-stopping state is event-sourced from
- * evaluations, and checkpoints without an evaluation are evaluated once caught up. Its own book:
+ * evaluations, checkpoints without an evaluation are evaluated once caught up, and runs say which
+ * runs are trials of an ASHA sweep (their results go on to the tuner). Its own book:
  * folding also hands new checkpoints to the {@link EvaluationWorker}.
  */
 @ApplicationScoped
@@ -36,7 +40,7 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
 
     @Override
     protected List<String> topics() {
-        return List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS);
+        return List.of(Topics.CHECKPOINTS, Topics.EVALUATIONS, Topics.RUNS);
     }
 
     @Override
@@ -50,12 +54,19 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
             worker.submit(c);
         } else if (event instanceof EvaluationCompleted e) {
             book.evaluationSeen(e, partition);
+        } else if (event instanceof RunRequested r) {
+            book.requested(r, partition);
+        } else if (event instanceof RunCompleted || event instanceof RunFailed) {
+            book.ended(event.runId());
         }
     }
 
     @Override
     public void setCaughtUp(boolean caughtUp) {
         book.setCaughtUp(caughtUp).forEach(worker::submit);
+        if (caughtUp) {
+            book.lastTrialResults().values().forEach(worker::forwardAgain);
+        }
     }
 
     @Override

@@ -1,9 +1,12 @@
 package org.overfitguard.evaluator.policy;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.overfitguard.contracts.events.AshaSchedule;
 
 /**
  * Asynchronous successive halving (Li et al., "A System for Massively Parallel Hyperparameter
@@ -20,16 +23,33 @@ import java.util.Map;
  * Asynchronous: nobody waits for stragglers; a trial is judged against whoever reached its rung
  * before it, and a later, better trial never revives one already pruned. A NaN or infinite loss
  * ranks last. A trial judged at a rung is not judged there again (a repeated evaluation changes
- * nothing), so replaying the same results in the same order gives the same decisions.
+ * nothing), and a pruned trial's later results (evaluations already under way when it was stopped)
+ * are ignored, so replaying the same results in the same order gives the same decisions.
  */
 public final class Asha {
 
     /** What happened when a result was recorded. */
-    public enum Decision { BELOW_FIRST_RUNG, CONTINUE, PRUNE, ALREADY_JUDGED }
+    public enum Decision { BELOW_FIRST_RUNG, CONTINUE, PRUNE, ALREADY_JUDGED, ALREADY_PRUNED }
+
+    /**
+     * A result's fate; for CONTINUE and PRUNE also where: the rung (index and steps), the result's
+     * rank among the {@code reached} trials at that rung, and how many of those go on ({@code kept}).
+     */
+    public record Judgement(Decision decision, int rung, long rungStep, int rank, int reached, int kept) {
+
+        static Judgement none(Decision d) {
+            return new Judgement(d, -1, 0, 0, 0, 0);
+        }
+
+        public boolean isDecision() {
+            return decision == Decision.CONTINUE || decision == Decision.PRUNE;
+        }
+    }
 
     private final int eta;
-    private final List<Long> rungs = new ArrayList<>();
+    private final List<Long> rungs;
     private final List<Map<String, Double>> reached = new ArrayList<>(); // per rung: trial -> loss, in arrival order
+    private final Set<String> pruned = new HashSet<>();
 
     public Asha(long minBudget, int eta, long maxBudget) {
         if (minBudget < 1 || eta < 2 || maxBudget < minBudget) {
@@ -37,10 +57,12 @@ public final class Asha {
                     + minBudget + ", " + eta + ", " + maxBudget);
         }
         this.eta = eta;
-        for (long r = minBudget; r < maxBudget; r = Math.multiplyExact(r, (long) eta)) {
-            rungs.add(r);
-            reached.add(new LinkedHashMap<>());
-        }
+        this.rungs = new AshaSchedule(minBudget, eta, maxBudget).rungs();
+        rungs.forEach(r -> reached.add(new LinkedHashMap<>()));
+    }
+
+    public Asha(AshaSchedule schedule) {
+        this(schedule.minBudget(), schedule.reductionFactor(), schedule.maxBudget());
     }
 
     /** The rung budgets in steps, lowest first (none at or above max_budget: there a trial simply ends). */
@@ -53,7 +75,10 @@ public final class Asha {
      * highest rung {@code step} has reached that it was not judged at yet (one rung per result; a
      * trial whose evaluations skip a rung is judged at the next one it reaches).
      */
-    public Decision record(String trial, long step, double loss) {
+    public Judgement record(String trial, long step, double loss) {
+        if (pruned.contains(trial)) {
+            return Judgement.none(Decision.ALREADY_PRUNED);
+        }
         int rung = -1;
         for (int k = rungs.size() - 1; k >= 0; k--) {
             if (step >= rungs.get(k)) {
@@ -62,18 +87,22 @@ public final class Asha {
             }
         }
         if (rung < 0) {
-            return Decision.BELOW_FIRST_RUNG;
+            return Judgement.none(Decision.BELOW_FIRST_RUNG);
         }
         Map<String, Double> here = reached.get(rung);
         if (here.containsKey(trial)) {
-            return Decision.ALREADY_JUDGED;
+            return Judgement.none(Decision.ALREADY_JUDGED);
         }
         double x = Double.isFinite(loss) ? loss : Double.POSITIVE_INFINITY;
-        long better = here.values().stream().filter(other -> other < x).count(); // equal: the earlier one ranks higher
-        long rankIncludingEqualEarlier = 1 + better + here.values().stream().filter(other -> other == x).count();
+        long notWorse = here.values().stream().filter(other -> other <= x).count(); // equal: the earlier one ranks higher
         here.put(trial, x);
-        long n = here.size();
-        long kept = (n + eta - 1) / eta;
-        return rankIncludingEqualEarlier <= kept ? Decision.CONTINUE : Decision.PRUNE;
+        int n = here.size();
+        int rank = (int) notWorse + 1;
+        int kept = (n + eta - 1) / eta;
+        Decision d = rank <= kept ? Decision.CONTINUE : Decision.PRUNE;
+        if (d == Decision.PRUNE) {
+            pruned.add(trial);
+        }
+        return new Judgement(d, rung, rungs.get(rung), rank, n, kept);
     }
 }

@@ -26,7 +26,7 @@ class AshaTest {
                         "CONTINUE PRUNE PRUNE CONTINUE"),
                 Arguments.of("asynchronous: a later better trial does not revive a pruned one", "a@100=2.0 b@100=2.1 c@100=1.0",
                         "CONTINUE PRUNE CONTINUE"),
-                Arguments.of("a repeated evaluation at the same rung changes nothing", "a@100=2.0 b@100=2.5 b@150=1.0",
+                Arguments.of("a repeated evaluation at the same rung changes nothing", "a@100=2.0 b@100=2.5 a@150=1.0",
                         "CONTINUE PRUNE ALREADY_JUDGED"),
                 Arguments.of("the next rung is judged among those that reached it", "a@100=2.0 b@100=1.9 a@300=1.2 b@300=1.1",
                         "CONTINUE CONTINUE CONTINUE CONTINUE"),
@@ -35,6 +35,8 @@ class AshaTest {
                 Arguments.of("an evaluation past a rung is judged at the highest rung reached", "a@100=2.0 b@400=1.5",
                         "CONTINUE CONTINUE"),
                 Arguments.of("ties: the earlier arrival ranks higher", "a@100=2.0 b@100=2.0", "CONTINUE PRUNE"),
+                Arguments.of("a pruned trial's later results are ignored, even good ones", "a@100=2.0 b@100=2.5 b@300=0.1",
+                        "CONTINUE PRUNE ALREADY_PRUNED"),
                 Arguments.of("a NaN loss ranks last", "a@100=NaN b@100=3.0 c@100=Infinity d@100=4.0",
                         "CONTINUE CONTINUE PRUNE CONTINUE"));
     }
@@ -48,7 +50,7 @@ class AshaTest {
             String trial = r.substring(0, r.indexOf('@'));
             long step = Long.parseLong(r.substring(r.indexOf('@') + 1, r.indexOf('=')));
             double loss = Double.parseDouble(r.substring(r.indexOf('=') + 1));
-            actual.add(asha.record(trial, step, loss).name());
+            actual.add(asha.record(trial, step, loss).decision().name());
         }
         assertEquals(expected, String.join(" ", actual), name);
     }
@@ -67,23 +69,34 @@ class AshaTest {
         int continued = 0;
         for (int i = 0; i < 27; i++) {
             // losses falling with i: each newcomer is the best so far and continues
-            continued += asha.record("t" + i, 100, 10.0 - i) == Decision.CONTINUE ? 1 : 0;
+            continued += asha.record("t" + i, 100, 10.0 - i).decision() == Decision.CONTINUE ? 1 : 0;
         }
         assertEquals(27, continued, "each arrival better than all before it continues");
         Asha rising = new Asha(100, 3, 2700);
         int kept = 0;
         for (int i = 0; i < 27; i++) {
-            kept += rising.record("t" + i, 100, i) == Decision.CONTINUE ? 1 : 0; // each worse than all before
+            kept += rising.record("t" + i, 100, i).decision() == Decision.CONTINUE ? 1 : 0; // each worse than all before
         }
         assertEquals(1, kept, "only the first of an ever-worse sequence continues");
+    }
+
+    @Test
+    void aJudgementSaysWhereAndAgainstHowMany() {
+        Asha asha = new Asha(100, 3, 2700);
+        asha.record("a", 100, 2.0);
+        asha.record("b", 100, 1.5);
+        asha.record("c", 100, 1.8);
+        assertEquals(new Asha.Judgement(Decision.CONTINUE, 0, 100, 2, 4, 2), asha.record("d", 120, 1.7));
+        assertEquals(new Asha.Judgement(Decision.PRUNE, 0, 100, 4, 5, 2), asha.record("e", 100, 1.9));
+        assertEquals(new Asha.Judgement(Decision.CONTINUE, 1, 300, 1, 1, 1), asha.record("d", 300, 1.2));
     }
 
     @Test
     void replayingTheSameResultsGivesTheSameDecisions() {
         String[] trials = {"a", "b", "c", "d", "e", "f"};
         double[] losses = {2.0, 2.4, 1.8, 2.2, 2.1, 1.7};
-        List<Decision> first = new ArrayList<>();
-        List<Decision> again = new ArrayList<>();
+        List<Asha.Judgement> first = new ArrayList<>();
+        List<Asha.Judgement> again = new ArrayList<>();
         Asha one = new Asha(100, 3, 2700);
         Asha two = new Asha(100, 3, 2700);
         for (int i = 0; i < trials.length; i++) {

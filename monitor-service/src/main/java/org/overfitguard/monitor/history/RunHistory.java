@@ -7,6 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.overfitguard.contracts.events.CancelRequested;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
@@ -128,6 +130,14 @@ public final class RunHistory {
 
         public Void cancelRequested(CancelRequested e) {
             return null; // nothing to show until the trainer answers with RunCompleted(cancelled)
+        }
+
+        public Void trialEvaluated(TrialEvaluated e) {
+            return null; // the same result as its EvaluationCompleted
+        }
+
+        public Void trialJudged(TrialJudged e) {
+            return null; // a pruned trial shows as its StopRequested and RunCompleted(pruned)
         }
     };
 

@@ -177,30 +177,42 @@ public final class SweepPlanner {
         return variants;
     }
 
+    /** A dotted snake_case path of at most five names, e.g. regularization.dropout.residual. */
+    static boolean isSpecPath(String path) {
+        return path != null && path.length() <= 200 && PATH.matcher(path).matches();
+    }
+
     private static void set(ObjectNode tree, String path, String value, List<FieldError> errors) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(value);
+        } catch (Exception notJson) {
+            node = com.fasterxml.jackson.databind.node.TextNode.valueOf(value); // a bare word: an enum name or a string
+        }
+        set(tree, path, node == null ? com.fasterxml.jackson.databind.node.TextNode.valueOf(value) : node, "grid", errors);
+    }
+
+    /** Sets the spec field at {@code path} of {@code tree}; a path that names no single field is an error on {@code field}. */
+    static void set(ObjectNode tree, String path, JsonNode value, String field, List<FieldError> errors) {
         String[] parts = path.split("\\.");
         ObjectNode node = tree;
         for (int i = 0; i < parts.length - 1; i++) {
             JsonNode child = node.get(parts[i]);
             if (!(child instanceof ObjectNode o)) {
-                errors.add(new FieldError("grid", "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
+                errors.add(new FieldError(field, "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
                 return;
             }
             node = o;
         }
         String leaf = parts[parts.length - 1];
         if (!node.has(leaf)) {
-            errors.add(new FieldError("grid", "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
+            errors.add(new FieldError(field, "'" + path + "'", "a path to a spec field, e.g. regularization.weight_decay"));
             return;
         }
         if (node.get(leaf) instanceof ObjectNode) {
-            errors.add(new FieldError("grid", "'" + path + "'", "a path to a single value, not a section"));
+            errors.add(new FieldError(field, "'" + path + "'", "a path to a single value, not a section"));
             return;
         }
-        try {
-            node.set(leaf, Json.mapper().readTree(value));
-        } catch (Exception notJson) {
-            node.put(leaf, value); // a bare word: an enum name or a string
-        }
+        node.set(leaf, value);
     }
 }
