@@ -47,10 +47,10 @@ public final class ServiceAccess {
                     Set.of(Topics.BATCHES_PREFIX, Topics.HELDOUT_PREFIX),
                     Set.of(DATA), Set.of("data-service-heldout-"), false),
             EVALUATOR, new Access(
-                    Set.of(Topics.CHECKPOINTS, Topics.EVALUATIONS),
-                    Set.of(Topics.EVALUATIONS, Topics.CONTROL, Topics.DEAD_LETTERS),
+                    Set.of(Topics.RUNS, Topics.CHECKPOINTS, Topics.EVALUATIONS, Topics.TUNING),
+                    Set.of(Topics.EVALUATIONS, Topics.CONTROL, Topics.TUNING, Topics.DEAD_LETTERS),
                     Set.of(Topics.HELDOUT_PREFIX), Set.of(), Set.of(),
-                    Set.of(EVALUATOR), Set.of(), false),
+                    Set.of(EVALUATOR, EVALUATOR + "-tuner"), Set.of(), false),
             MONITOR, new Access(
                     Set.of(Topics.RUNS, Topics.TRAIN_METRICS, Topics.CHECKPOINTS, Topics.EVALUATIONS, Topics.CONTROL,
                             Topics.DEAD_LETTERS),

@@ -26,13 +26,18 @@ public class RunBook extends PartitionedBook<RunRecord> {
 
     private final Map<String, RunRecord> runs = byRunId();
     private int finished;
+    private long arrivals;
 
     @Override
     public synchronized void apply(Event event, int partition) {
         RunRecord r = runs.computeIfAbsent(event.runId(), RunRecord::new);
         boolean wasFinished = r.finished();
+        boolean wasRequested = r.requested != null;
         r.partition = partition;
         r.apply(event);
+        if (!wasRequested && r.requested != null) {
+            r.arrival = ++arrivals;
+        }
         if (!wasFinished && r.finished() && ++finished > MAX_FINISHED) {
             evictOldestFinished();
         }
@@ -82,16 +87,26 @@ public class RunBook extends PartitionedBook<RunRecord> {
 
     /**
      * Takes the next run to train: first one that was started and never finished (a crash
-     * interrupted it), then the oldest pending request. A taken run is not handed out again unless
-     * {@link #release}d.
+     * interrupted it), then a pending request, fairly: from the sweep (a lone run is a sweep of
+     * its own) that has had the fewest runs trained here so far, the oldest first. So a run
+     * submitted behind a 27-trial sweep waits for one trial, not for all of them, and two sweeps
+     * take turns. A taken run is not handed out again unless {@link #release}d.
      */
     public synchronized Optional<RunRecord> take() {
         Collection<RunRecord> candidates = runs.values().stream()
                 .filter(r -> r.requested != null && !r.finished() && !r.taken).toList();
+        Map<String, Long> trained = runs.values().stream().filter(r -> r.requested != null && (r.taken || r.started != null || r.finished()))
+                .collect(java.util.stream.Collectors.groupingBy(RunBook::share, java.util.stream.Collectors.counting()));
         Optional<RunRecord> next = candidates.stream().filter(r -> r.started != null).min(Comparator.comparingLong(r -> r.order))
-                .or(() -> candidates.stream().min(Comparator.comparingLong(r -> r.order)));
+                .or(() -> candidates.stream().min(Comparator.<RunRecord>comparingLong(r -> trained.getOrDefault(share(r), 0L))
+                        .thenComparingLong(r -> r.order).thenComparingLong(r -> r.arrival)));
         next.ifPresent(r -> r.taken = true);
         return next.map(RunRecord::copy);
+    }
+
+    /** What fair queueing shares the trainer between: a run's sweep, or the run itself. */
+    private static String share(RunRecord r) {
+        return r.requested.sweepId() != null ? r.requested.sweepId() : r.requested.runId();
     }
 
     /** Takes every queued run that was cancelled before it started: they end without waiting their turn. */

@@ -25,6 +25,7 @@ public final class RunRecord {
     final String runId;
     int partition = -1;
     long order = Long.MAX_VALUE; // request time, for queue order
+    long arrival; // the book's count of requests when this one came: breaks ties of request time
     RunRequested requested;
     RunStarted started;
     DatasetPrepared dataset;
@@ -103,6 +104,7 @@ public final class RunRecord {
         RunRecord c = new RunRecord(runId);
         c.partition = partition;
         c.order = order;
+        c.arrival = arrival;
         c.requested = requested;
         c.started = started;
         c.dataset = dataset;
