@@ -63,7 +63,7 @@ public final class Ensemble {
         try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
             RunSubmitter submitter = ensemble.submitter();
             boolean terminal = System.console() != null;
-            if (options.sweep() != null) {
+            if (options.sweep() != null || options.tune() != null) {
                 ok = Sweeps.runAndReport(submitter, watcher, options, ensemble, out, terminal);
             } else {
                 String runId = submitter.submit(spec);

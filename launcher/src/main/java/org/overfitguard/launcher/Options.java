@@ -14,16 +14,18 @@ import java.time.format.DateTimeFormatter;
  * @param dataRoot the directory file corpora are read from
  * @param report   where a sweep's report goes
  */
-record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts) {
+record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts) {
 
     static final String USAGE = """
-            usage: ./ensemble [--spec FILE] [--sweep ablation|architecture|GRID] [--keep] [--workdir DIR] [--data-root DIR]
+            usage: ./ensemble [--spec FILE] [--sweep ablation|architecture|GRID | --tune FILE] [--keep] [--workdir DIR] [--data-root DIR]
                               [--report FILE] [--free-ports]
               --spec FILE      run this spec (YAML or JSON; missing fields take defaults) instead of the default run
               --sweep ablation every regularizer on, then each one off in turn, the other decay and smoothing forms,
                                head dropout, then none (on the spec's base)
               --sweep architecture  pre/post/no norm, LayerNorm/RMSNorm, with and without residuals (6+ layers)
               --sweep GRID     a grid, e.g. "regularization.dropout.residual=0,0.1;regularization.weight_decay=0,0.1"
+              --tune FILE      a tuning sweep: base spec, search space, trials, seed and scheduler (grid, random or
+                               asha, which prunes losing trials at rungs); see README, Tuning
               --keep           keep the ensemble running after the run(s) (Ctrl-C stops it)
               --workdir DIR    broker data, checkpoints and logs (default .ensemble/launch-<time>)
               --data-root DIR  where file and directory corpora are looked up (default data)
@@ -35,6 +37,7 @@ record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoo
     static Options parse(String[] args) {
         Path spec = null;
         String sweep = null;
+        Path tune = null;
         boolean keep = false;
         boolean freePorts = false;
         Path workdir = Path.of(".ensemble", "launch-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
@@ -44,6 +47,7 @@ record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoo
             switch (args[i]) {
                 case "--spec" -> spec = Path.of(value(args, ++i, "--spec"));
                 case "--sweep" -> sweep = value(args, ++i, "--sweep");
+                case "--tune" -> tune = Path.of(value(args, ++i, "--tune"));
                 case "--keep" -> keep = true;
                 case "--workdir" -> workdir = Path.of(value(args, ++i, "--workdir"));
                 case "--data-root" -> dataRoot = Path.of(value(args, ++i, "--data-root"));
@@ -53,7 +57,10 @@ record Options(Path spec, String sweep, boolean keep, Path workdir, Path dataRoo
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        return new Options(spec, sweep, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts);
+        if (tune != null && (sweep != null || spec != null)) {
+            throw new IllegalArgumentException("--tune FILE names its own base spec and space: not with --sweep or --spec");
+        }
+        return new Options(spec, sweep, tune, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -5,8 +5,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeMap;
 import org.overfitguard.contracts.events.CancelRequested;
-import org.overfitguard.contracts.events.TrialEvaluated;
-import org.overfitguard.contracts.events.TrialJudged;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
@@ -18,6 +16,8 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
 
 /** Everything seen of one run, in arrival order: what the progress view draws and the tests check. */
 public final class RunTracker {

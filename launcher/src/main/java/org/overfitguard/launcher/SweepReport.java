@@ -64,7 +64,18 @@ public final class SweepReport {
             t.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %s |%n", r.variant(), number(r.bestHeldOutLoss()),
                     number(r.gapAtBest()), number(r.gapAtEnd()), r.bestStep() == null ? "-" : r.bestStep(), r.steps(), r.reason()));
         }
-        return t.toString();
+        return t.toString() + summary();
+    }
+
+    /** The best run and what the sweep spent: with pruned trials, the steps ASHA saved are the pruned runs' unspent budget. */
+    String summary() {
+        Row best = rows.stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
+                .min(java.util.Comparator.comparingDouble(Row::bestHeldOutLoss)).orElse(null);
+        long spent = rows.stream().mapToLong(Row::steps).sum();
+        long pruned = rows.stream().filter(r -> r.reason().equals("pruned")).count();
+        return String.format(Locale.ROOT, "%nBest: %s, held-out loss %s. Training steps spent: %d over %d runs%s.%n",
+                best == null ? "-" : best.variant(), best == null ? "-" : number(best.bestHeldOutLoss()), spent, rows.size(),
+                pruned == 0 ? "" : " (" + pruned + " pruned by ASHA)");
     }
 
     public void write(Path markdown, String command) throws IOException {
