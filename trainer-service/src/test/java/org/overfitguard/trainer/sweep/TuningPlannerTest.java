@@ -122,6 +122,14 @@ class TuningPlannerTest {
     }
 
     @Test
+    void theDocumentedExampleIsAValidAshaSweep() throws Exception {
+        JsonNode example = Json.yaml().readTree(java.nio.file.Files.readString(java.nio.file.Path.of("../docs/tuning/tune-asha.yaml")));
+        TuningPlanner.Plan p = TuningPlanner.plan(example, 100, 2_000_000);
+        assertEquals(27, p.trials().size());
+        assertEquals(List.of(100L, 300L), p.asha().rungs());
+    }
+
+    @Test
     void theTotalBudgetIsCappedBeforeAnythingRuns() throws Exception {
         InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> TuningPlanner.plan(body(
                 SPACE.formatted("{\"kind\": \"asha\", \"min_budget\": 100, \"max_budget\": 90000}")), 100, 1_000_000));
