@@ -26,12 +26,4 @@ public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget) 
         }
         return rungs;
     }
-
-    static int rungCount(AshaSchedule a) {
-        int n = 0;
-        for (long r = a.minBudget; r < a.maxBudget && n <= EventContract.MAX_RUNGS; n++) {
-            r = r > Long.MAX_VALUE / a.reductionFactor ? Long.MAX_VALUE : r * a.reductionFactor;
-        }
-        return n;
-    }
 }

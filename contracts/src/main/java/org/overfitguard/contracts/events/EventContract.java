@@ -148,7 +148,7 @@ public final class EventContract {
         atLeast(field + ".min_budget", a.minBudget(), 1);
         range(field + ".reduction_factor", a.reductionFactor(), 2, 1000);
         atLeast(field + ".max_budget", a.maxBudget(), Math.max(1, a.minBudget()));
-        if (a.minBudget() >= 1 && a.reductionFactor() >= 2 && AshaSchedule.rungCount(a) > MAX_RUNGS) {
+        if (a.minBudget() >= 1 && a.reductionFactor() >= 2 && a.rungs().size() > MAX_RUNGS) {
             fail(field + ".max_budget", a.maxBudget(), "at most " + MAX_RUNGS + " rungs above min_budget " + a.minBudget());
         }
     }
