@@ -72,6 +72,8 @@ public final class EventLedger implements AutoCloseable {
     /** The next offset not yet read, per partition, over every consumer of this ledger: what is never lettered twice. */
     private final Map<TopicPartition, Long> readUpTo = new HashMap<>();
     private volatile KafkaConsumer<String, byte[]> consumer;
+    /** Once true, stays true: this process has read its first assignment to the end (readiness). */
+    private volatile boolean replayed;
 
     public EventLedger(KafkaConnection kafka, String group, String instanceId, List<String> topics, Listener listener) {
         Map<String, Object> c = KafkaClients.consumer(kafka, group + "-ledger-" + instanceId);
@@ -93,6 +95,15 @@ public final class EventLedger implements AutoCloseable {
 
     public void start() {
         loop.start();
+    }
+
+    /**
+     * Whether this process has once read what it was first assigned to its end (or was assigned
+     * nothing): until then its answers about runs would be guesses, so the service is not ready. It
+     * does not turn false again at a rebalance, which must not take every replica out of service.
+     */
+    public boolean replayed() {
+        return replayed;
     }
 
     @Override
@@ -170,6 +181,9 @@ public final class EventLedger implements AutoCloseable {
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             if (partitions.isEmpty()) {
+                if (assigned.isEmpty()) {
+                    replayed = true; // a member without partitions (more replicas than partitions) has nothing to read
+                }
                 return;
             }
             caughtUp = false;
@@ -210,6 +224,7 @@ public final class EventLedger implements AutoCloseable {
                 }
             }
             caughtUp = true;
+            replayed = true;
             listener.setCaughtUp(true);
             commitIfDue(true);
             LOG.infof("ledger caught up on %s", catchUpTargets.keySet());

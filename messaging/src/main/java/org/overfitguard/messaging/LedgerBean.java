@@ -44,6 +44,16 @@ public abstract class LedgerBean {
         loops.start(ledger.loop());
     }
 
+    /** For the readiness check: whether this ledger has read its first assignment to its end. */
+    public boolean replayed() {
+        return ledger != null && ledger.replayed();
+    }
+
+    /** For the readiness check's data. */
+    public String name() {
+        return group() + " ledger";
+    }
+
     protected void stop(@Observes ShutdownEvent ignored) {
         if (ledger != null) {
             ledger.close();

@@ -2,6 +2,7 @@ package org.overfitguard.messaging;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -73,6 +74,54 @@ class EventLedgerTest {
             }
             String later = send(topic, "run-1", "late");
             await().atMost(30, TimeUnit.SECONDS).until(() -> book.eventIds().contains(later));
+        }
+    }
+
+    @Test
+    void itIsReplayedOnlyOnceItsFirstAssignmentIsReadAndAMemberWithNothingToReadIsToo() {
+        String topic = topic();
+        String group = "g-" + UUID.randomUUID();
+        IntStream.range(0, 3).forEach(p -> send(topic, "run-" + p, "e" + p));
+        List<Boolean> seenWhileApplying = Collections.synchronizedList(new ArrayList<>());
+        EventLedger[] first = new EventLedger[1];
+        RecordingBook book = new RecordingBook();
+        EventLedger.Listener watching = new EventLedger.Listener() {
+            @Override
+            public void apply(Event event, int partition) {
+                seenWhileApplying.add(first[0].replayed());
+                book.apply(event, partition);
+            }
+
+            @Override
+            public void setCaughtUp(boolean caughtUp) {
+                book.setCaughtUp(caughtUp);
+            }
+
+            @Override
+            public void forgetPartitions(Set<Integer> partitions) {
+                book.forgetPartitions(partitions);
+            }
+        };
+        first[0] = new EventLedger(kafka, group, "a", List.of(topic), watching);
+        assertFalse(first[0].replayed(), "not replayed before it started");
+        try (EventLedger a = first[0]) {
+            a.start();
+            await().atMost(60, TimeUnit.SECONDS).until(book::caughtUp);
+            assertTrue(a.replayed());
+            assertEquals(List.of(false, false, false), seenWhileApplying, "not replayed while replaying");
+            // three partitions, four members (range assignor): someone is left with none, and is still ready
+            List<EventLedger> others = new ArrayList<>();
+            try {
+                for (String id : List.of("b", "c", "d")) {
+                    EventLedger other = new EventLedger(kafka, group, id, List.of(topic), new RecordingBook());
+                    other.start();
+                    others.add(other);
+                }
+                await().atMost(90, TimeUnit.SECONDS).until(() -> others.stream().allMatch(EventLedger::replayed));
+                assertTrue(a.replayed(), "a rebalance does not take a replayed member out of service");
+            } finally {
+                others.forEach(EventLedger::close);
+            }
         }
     }
 
