@@ -177,7 +177,12 @@ public final class ChaosSoak {
             compared++;
             if (e == null || Double.compare(e.crossEntropy(), m.crossEntropy()) != 0 || Double.compare(e.loss(), m.loss()) != 0
                     || Double.compare(e.gradNorm(), m.gradNorm()) != 0) {
-                differ++;
+                if (differ++ == 0) {
+                    System.out.println("[chaos] " + run.runId() + ": first difference at step " + m.step() + ": " + (e == null
+                            ? "the baseline has no report there"
+                            : String.format(Locale.ROOT, "loss %.17g / %.17g, cross-entropy %.17g / %.17g, gradient norm %.17g / %.17g"
+                                    + " (baseline / this run)", e.loss(), m.loss(), e.crossEntropy(), m.crossEntropy(), e.gradNorm(), m.gradNorm())));
+                }
             }
             seen.put(m.step(), true);
         }

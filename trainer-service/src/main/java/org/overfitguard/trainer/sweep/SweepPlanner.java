@@ -168,7 +168,8 @@ public final class SweepPlanner {
                 set(tree, kv[0], kv[1], errors);
             }
             RunSpecs.Checked checked = RunSpecs.check(tree.toString());
-            checked.errors().forEach(e -> errors.add(new FieldError(e.field() + " (variant " + name + ")", e.value(), e.allowed())));
+            String label = FieldError.shorten(name, 96); // the field stays whole and "(variant ...)" closed under FieldError's cut
+            checked.errors().forEach(e -> errors.add(new FieldError(e.field() + " (variant " + label + ")", e.value(), e.allowed())));
             variants.add(new Variant(name, checked.spec().withName(base.name() + "/" + name)));
         }
         if (!errors.isEmpty()) {

@@ -1,6 +1,7 @@
 package org.overfitguard.trainer.sweep;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -8,6 +9,8 @@ import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.spec.FieldError;
+import org.overfitguard.contracts.spec.InvalidRunSpecException;
 import org.overfitguard.contracts.spec.ModelSpec;
 import org.overfitguard.contracts.spec.ModelSpec.NormKind;
 import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
@@ -72,5 +75,16 @@ class SweepPlannerTest {
         assertEquals(12, SweepPlanner.architecture(RunSpecs.parse("model: {layers: 12}")).get(0).spec().model().layers(),
                 "a deeper base keeps its depth");
         assertEquals(7, variants.stream().map(SweepPlanner.Variant::name).collect(Collectors.toMap(Function.identity(), x -> 1)).size());
+    }
+
+    @Test
+    void aLongVariantNameIsCutInsideItsParenthesesSoTheFieldStaysReadable() {
+        String grid = "augmentation.deletion_rate=0000000;augmentation.mask_random_fraction=0000000000;"
+                + "augmentation.reorder_rate=000E39735-." + "9".repeat(120);
+        InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> SweepPlanner.grid(RunSpecs.parse(""), grid));
+        for (FieldError f : e.errors()) {
+            assertTrue(f.field().matches("[a-z_.]+ \\(variant .*\\)"), f.field());
+            assertTrue(f.field().length() <= 160, f.field());
+        }
     }
 }
