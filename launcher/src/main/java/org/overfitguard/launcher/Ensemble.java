@@ -36,7 +36,8 @@ public final class Ensemble {
         Layout layout = new Layout(Path.of("").toAbsolutePath());
         LocalEnsemble.Ports ports = options.freePorts() ? LocalEnsemble.Ports.free() : LocalEnsemble.Ports.defaults();
         LocalEnsemble ensemble = new LocalEnsemble(layout, options.workdir(), ports, options.dataRoot(),
-                line -> out.println("\n" + line)); // deaths and restarts, on a line of their own amid the progress
+                line -> out.println("\n" + line)) // deaths and restarts, on a line of their own amid the progress
+                .trainers(options.trainers());
         AtomicBoolean closed = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {
@@ -55,6 +56,9 @@ public final class Ensemble {
         out.printf("ready in %.0f s: kafka %s | trainer %s | data %s | evaluator %s | monitor %s%n", (System.nanoTime() - t0) / 1e9,
                 ensemble.bootstrapServers(), ensemble.url("trainer-service", ""), ensemble.url("data-service", ""),
                 ensemble.url("evaluator-service", ""), ensemble.url("monitor-service", ""));
+        for (String t : ensemble.trainerServices().subList(1, ensemble.trainerServices().size())) {
+            out.println("  and " + t + " " + ensemble.url(t, "") + " (another trainer replica: it trains the runs of its partitions)");
+        }
         out.println("writes to trainer-service need this ensemble's token (also in " + ensemble.workdir().resolve("token") + "):");
         out.println("  curl -H \"Authorization: Bearer $(cat " + ensemble.workdir().resolve("token") + ")\" -H 'Content-Type: application/yaml' "
                 + "--data-binary @my-run.yaml " + ensemble.url("trainer-service", "/runs"));

@@ -37,6 +37,15 @@ public final class LocalEnsemble implements AutoCloseable {
             return new Ports(9092, 8082, 8081, 8083, 8084);
         }
 
+        /** One free port (for an extra trainer replica; the kernel may hand it out again before it is bound, rarely). */
+        static int freePort() {
+            try (ServerSocket s = new ServerSocket(0)) {
+                return s.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         /** Five distinct free ports: all held open while they are picked, so the kernel cannot hand one out twice. */
         public static Ports free() {
             List<ServerSocket> held = new ArrayList<>();
@@ -87,6 +96,9 @@ public final class LocalEnsemble implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final LocalAccess access = LocalAccess.create();
     private final ProcessSupervisor supervisor;
+    /** The extra trainer replicas (trainer-service-1, ...) and their HTTP ports. */
+    private final Map<String, Integer> extraTrainers = new LinkedHashMap<>();
+    private int trainers = 1;
     private ManagedProcess broker;
 
     /** {@code say}: where the supervisor reports deaths and restarts (the terminal). */
@@ -102,6 +114,31 @@ public final class LocalEnsemble implements AutoCloseable {
         this(layout, workdir, ports, dataRoot, line -> System.out.println("[supervisor] " + line));
     }
 
+    /**
+     * Runs {@code n} trainer replicas instead of one (before {@link #start}): trainer-service and
+     * trainer-service-1 ... trainer-service-(n-1), each its own process, instance id (trainer-k, a
+     * static member of the trainer group: partitions, and so runs, are shared out among them) and
+     * port, and an even share of the cores. More replicas than the topics' partitions would idle.
+     */
+    public LocalEnsemble trainers(int n) {
+        if (n < 1 || n > Topics.STATIC_PARTITIONS) {
+            throw new IllegalArgumentException("--trainers must be 1 to " + Topics.STATIC_PARTITIONS
+                    + " (the partitions of topic runs: a replica beyond them would get none), was " + n);
+        }
+        if (broker != null) {
+            throw new IllegalStateException("set the trainers before start()");
+        }
+        trainers = n;
+        return this;
+    }
+
+    /** The trainer replicas' names, trainer-service first. */
+    public List<String> trainerServices() {
+        List<String> all = new ArrayList<>(List.of("trainer-service"));
+        all.addAll(extraTrainers.keySet());
+        return all;
+    }
+
     /** Starts the broker, then the four services together, and waits until all are ready. */
     public void start() throws IOException {
         start(Layout.SERVICES);
@@ -112,11 +149,19 @@ public final class LocalEnsemble implements AutoCloseable {
         layout.requireBuilt();
         access.writeTo(workdir.resolve("token"));
         startBroker();
-        for (String s : only) {
+        List<String> all = new ArrayList<>(only);
+        if (only.contains("trainer-service")) {
+            for (int k = 1; k < trainers; k++) {
+                String name = "trainer-service-" + k;
+                extraTrainers.put(name, Ports.freePort());
+                all.add(all.indexOf("trainer-service") + k, name);
+            }
+        }
+        for (String s : all) {
             services.put(s, new ManagedProcess(s, serviceCommand(s), ALLOCATOR, workdir.resolve("logs").resolve(s + ".log")));
             supervisor.watch(s, services.get(s), () -> startService(s), url(s, "/q/health/live"));
         }
-        InParallel.forEach(only, "the ensemble did not start", this::startService);
+        InParallel.forEach(all, "the ensemble did not start", this::startService);
     }
 
     public void startBroker() throws IOException {
@@ -207,7 +252,8 @@ public final class LocalEnsemble implements AutoCloseable {
     }
 
     public URI url(String service, String path) {
-        return URI.create("http://localhost:" + ports.of(service) + path);
+        Integer extra = extraTrainers.get(service);
+        return URI.create("http://localhost:" + (extra != null ? extra : ports.of(service)) + path);
     }
 
     public Path workdir() {
@@ -223,16 +269,20 @@ public final class LocalEnsemble implements AutoCloseable {
     }
 
     private List<String> serviceCommand(String service) {
+        String base = extraTrainers.containsKey(service) ? "trainer-service" : service;
         List<String> c = new ArrayList<>(List.of(Layout.java().toString(),
-                service.equals("trainer-service") || service.equals("evaluator-service") ? "-Xmx2g" : "-Xmx768m",
+                base.equals("trainer-service") || base.equals("evaluator-service") ? "-Xmx2g" : "-Xmx768m",
                 "-Dquarkus.http.host=127.0.0.1", // nobody else on the network can reach them
-                "-Dquarkus.http.port=" + ports.of(service),
+                "-Dquarkus.http.port=" + url(service, "").getPort(),
                 "-Dkafka.bootstrap.servers=" + bootstrapServers(),
                 "-Dai.djl.offline=true"));
-        switch (service) {
+        switch (base) {
             case "trainer-service" -> {
                 c.add("-Dtrainer.checkpoint-root=" + checkpointRoot());
-                c.add("-Dtrainer.instance-id=trainer-0");
+                c.add("-Dtrainer.instance-id=trainer-" + trainerServices().indexOf(service));
+                if (trainers > 1) { // an even share of the cores each, as pods with CPU limits would have
+                    c.add("-Dai.djl.pytorch.num_threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / trainers));
+                }
                 c.addAll(access.trainerProperties());
             }
             case "evaluator-service" -> {
@@ -249,7 +299,7 @@ public final class LocalEnsemble implements AutoCloseable {
             }
         }
         c.add("-jar");
-        c.add(layout.serviceJar(service).toString());
+        c.add(layout.serviceJar(base).toString());
         return c;
     }
 

@@ -3,6 +3,7 @@ package org.overfitguard.launcher;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import org.overfitguard.contracts.Topics;
 
 /**
  * Command-line options of {@code ./ensemble}.
@@ -13,12 +14,13 @@ import java.time.format.DateTimeFormatter;
  * @param workdir  where the broker's data, checkpoints and logs go
  * @param dataRoot the directory file corpora are read from
  * @param report   where a sweep's report goes
+ * @param trainers how many trainer replicas (processes) share the runs
  */
-record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts) {
+record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts, int trainers) {
 
     static final String USAGE = """
             usage: ./ensemble [--spec FILE] [--sweep ablation|architecture|GRID | --tune FILE] [--keep] [--workdir DIR] [--data-root DIR]
-                              [--report FILE] [--free-ports]
+                              [--report FILE] [--free-ports] [--trainers N]
               --spec FILE      run this spec (YAML or JSON; missing fields take defaults) instead of the default run
               --sweep ablation every regularizer on, then each one off in turn, the other decay and smoothing forms,
                                head dropout, then none (on the spec's base)
@@ -31,6 +33,8 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
               --data-root DIR  where file and directory corpora are looked up (default data)
               --report FILE    the sweep's Markdown report (default <workdir>/sweep-report.md, chart beside it)
               --free-ports     pick free ports instead of 9092 and 8081-8084
+              --trainers N     N trainer replicas (1 to 3, the partitions of topic runs), each its own process with
+                               1/N of the cores: a sweep's trials train side by side (default 1)
             and, against a running ensemble: ./ensemble generate --run ID ... | ./ensemble export --run ID ... (see --help of each)
             """;
 
@@ -43,6 +47,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
         Path workdir = Path.of(".ensemble", "launch-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Path dataRoot = Path.of("data");
         Path report = null;
+        int trainers = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--spec" -> spec = Path.of(value(args, ++i, "--spec"));
@@ -53,6 +58,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
                 case "--data-root" -> dataRoot = Path.of(value(args, ++i, "--data-root"));
                 case "--report" -> report = Path.of(value(args, ++i, "--report"));
                 case "--free-ports" -> freePorts = true;
+                case "--trainers" -> trainers = count(value(args, ++i, "--trainers"));
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -60,7 +66,21 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
         if (tune != null && (sweep != null || spec != null)) {
             throw new IllegalArgumentException("--tune FILE names its own base spec and space: not with --sweep or --spec");
         }
-        return new Options(spec, sweep, tune, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts);
+        return new Options(spec, sweep, tune, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts,
+                trainers);
+    }
+
+    private static int count(String value) {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= 1 && n <= Topics.STATIC_PARTITIONS) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("--trainers must be a whole number from 1 to " + Topics.STATIC_PARTITIONS
+                + " (the partitions of topic runs), was " + value);
     }
 
     private static String value(String[] args, int i, String option) {

@@ -16,6 +16,8 @@ import javax.imageio.ImageIO;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.StopReason;
+import org.overfitguard.contracts.events.StopRequested;
 
 /**
  * A sweep's results: one row per run (best held-out loss, generalization gap at the best step and
@@ -26,7 +28,7 @@ public final class SweepReport {
 
     /** One run's line of the report. */
     public record Row(String variant, String runId, Double bestHeldOutLoss, Double gapAtBest, Double gapAtEnd, Long bestStep,
-                      long steps, String reason, List<double[]> curve) {
+                      long steps, String reason, List<double[]> curve, Long prunedAt, long budget) {
     }
 
     private final List<Row> rows;
@@ -43,11 +45,14 @@ public final class SweepReport {
             List<double[]> curve = ok.stream().map(e -> new double[] {e.step(), e.heldOutLoss()}).toList();
             String variant = run.requested() != null && run.requested().variant() != null ? run.requested().variant() : run.runId();
             Long bestStep = c == null ? null : c.bestStep();
+            Long prunedAt = run.stops().stream().filter(st -> st.reason() == StopReason.PRUNED).map(StopRequested::atStep).findFirst()
+                    .orElse(null);
+            long budget = run.requested() == null ? 0 : run.requested().spec().training().maxSteps();
             rows.add(new Row(variant, run.runId(), c == null ? null : c.bestHeldOutLoss(),
                     run.evaluationAt(bestStep).map(EvaluationCompleted::gap).orElse(null),
                     ok.isEmpty() ? null : ok.get(ok.size() - 1).gap(), bestStep, c == null ? 0 : c.steps(),
                     c != null ? c.reason().name().toLowerCase(Locale.ROOT) : run.failed() != null ? "failed: " + run.failed().reason() : "-",
-                    curve));
+                    curve, prunedAt, budget));
         }
         return new SweepReport(rows);
     }
@@ -73,9 +78,11 @@ public final class SweepReport {
                 .min(java.util.Comparator.comparingDouble(Row::bestHeldOutLoss)).orElse(null);
         long spent = rows.stream().mapToLong(Row::steps).sum();
         long pruned = rows.stream().filter(r -> r.reason().equals("pruned")).count();
+        long budget = rows.stream().mapToLong(Row::budget).sum();
         return String.format(Locale.ROOT, "%nBest: %s, held-out loss %s. Training steps spent: %d over %d runs%s.%n",
                 best == null ? "-" : best.variant(), best == null ? "-" : number(best.bestHeldOutLoss()), spent, rows.size(),
-                pruned == 0 ? "" : " (" + pruned + " pruned by ASHA)");
+                pruned == 0 ? "" : String.format(Locale.ROOT, " (%d pruned by ASHA; %d of the %d steps the trials could have run,"
+                        + " %.0f %%: %d saved)", pruned, spent, budget, 100.0 * spent / budget, budget - spent));
     }
 
     public void write(Path markdown, String command) throws IOException {
@@ -96,7 +103,7 @@ public final class SweepReport {
 
     private void drawChart(Path png) throws IOException {
         int w = 960;
-        int h = 540;
+        int h = Math.max(540, 80 + 16 * rows.size());
         int left = 70;
         int right = 200;
         int top = 40;
@@ -137,7 +144,7 @@ public final class SweepReport {
             int step = (int) (maxStep * i / 5);
             g.drawString(String.valueOf(step), left + plotW * i / 5 - 10, top + plotH + 18);
         }
-        g.drawString("held-out loss (nats/token) by step", left, 22);
+        g.drawString("held-out loss (nats/token) by step; dot: best checkpoint, cross: pruned by ASHA", left, 22);
         Color[] palette = {new Color(0x1f77b4), new Color(0xd62728), new Color(0x2ca02c), new Color(0xff7f0e),
             new Color(0x9467bd), new Color(0x8c564b), new Color(0xe377c2), new Color(0x7f7f7f), new Color(0x17becf)};
         for (int i = 0; i < rows.size(); i++) {
@@ -158,10 +165,15 @@ public final class SweepReport {
                 if (r.bestStep() != null && (long) p[0] == r.bestStep()) {
                     g.fillOval(x - 5, y - 5, 10, 10);
                 }
+                if (r.prunedAt() != null && (long) p[0] == r.prunedAt()) { // pruned here: a cross
+                    g.drawLine(x - 6, y - 6, x + 6, y + 6);
+                    g.drawLine(x - 6, y + 6, x + 6, y - 6);
+                }
                 px = x;
                 py = y;
             }
-            g.drawString(r.variant() + "  " + number(r.bestHeldOutLoss()), w - right + 12, top + 16 + 18 * i);
+            g.drawString(r.variant() + "  " + number(r.bestHeldOutLoss()) + (r.prunedAt() == null ? "" : "  x " + r.prunedAt()),
+                    w - right + 12, top + 16 + (rows.size() > 26 ? 16 : 18) * i);
         }
         g.dispose();
         ImageIO.write(image, "png", png.toFile());

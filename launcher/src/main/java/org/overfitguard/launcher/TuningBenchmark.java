@@ -1,0 +1,192 @@
+package org.overfitguard.launcher;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStatus;
+
+/**
+ * ASHA against the same trials run to completion, side by side in one ensemble
+ * (scripts/tuning-benchmark.sh): the tuning file's trials first under scheduler random (every
+ * trial to its own end: max_budget steps or its early stop), then under its asha scheduler. Both
+ * draw the same trials (same seed, same space, max_steps = max_budget), and training is
+ * deterministic, so a trial's held-out curve under ASHA is a prefix of its exhaustive curve: the
+ * benchmark checks that too. Prints the best held-out loss and the steps each spent, and writes
+ * both sweep reports (Markdown and PNG, the ASHA one with its pruning points).
+ *
+ * <pre>
+ *   java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
+ *       --tune docs/tuning/bench-synthetic.yaml [--data-root DIR] [--trainers N] [--out DIR] [--workdir DIR]
+ * </pre>
+ */
+public final class TuningBenchmark {
+
+    /** What one comparison found. */
+    record Figures(String name, int trials, double exhaustiveBest, String exhaustiveBestTrial, long exhaustiveSteps, double ashaBest,
+                   String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches, double seconds) {
+
+        double gap() {
+            return ashaBest - exhaustiveBest;
+        }
+
+        double stepShare() {
+            return (double) ashaSteps / exhaustiveSteps;
+        }
+
+        void print(PrintStream out) {
+            out.println("| tuning file | trials | exhaustive best (trial) | its steps | ASHA best (trial) | its steps | pruned |"
+                    + " ASHA - exhaustive | steps share | curves differing |");
+            out.println("|---|---:|---|---:|---|---:|---:|---:|---:|---:|");
+            out.printf(Locale.ROOT, "| %s | %d | %.4f (%s) | %d | %.4f (%s) | %d | %d | %+.4f nats | %.1f %% | %d |%n", name, trials,
+                    exhaustiveBest, exhaustiveBestTrial, exhaustiveSteps, ashaBest, ashaBestTrial, ashaSteps, pruned, gap(),
+                    100 * stepShare(), curveMismatches);
+        }
+    }
+
+    private TuningBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path tune = null;
+        Path dataRoot = Path.of("data");
+        Path out = Path.of(".ensemble", "tuning-benchmark");
+        Path workdir = null;
+        int trainers = 2;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--tune" -> tune = Path.of(args[++i]);
+                case "--data-root" -> dataRoot = Path.of(args[++i]);
+                case "--out" -> out = Path.of(args[++i]);
+                case "--workdir" -> workdir = Path.of(args[++i]);
+                case "--trainers" -> trainers = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--data-root DIR] [--trainers N]"
+                        + " [--out DIR] [--workdir DIR]; unknown " + args[i]);
+            }
+        }
+        if (tune == null) {
+            throw new IllegalArgumentException("--tune FILE is required (a tuning body with an asha scheduler)");
+        }
+        workdir = workdir != null ? workdir : Files.createTempDirectory("tuning-benchmark-");
+        PrintStream o = System.out;
+        String name = tune.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        Figures f;
+        try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(Path.of("").toAbsolutePath()), workdir, LocalEnsemble.Ports.free(),
+                dataRoot, line -> o.println("[supervisor] " + line)).trainers(trainers)) {
+            o.println("[tune] " + name + ": " + trainers + " trainers, logs in " + workdir.resolve("logs"));
+            ensemble.start();
+            try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
+                f = compare(name, Files.readString(tune), ensemble, watcher, out, o);
+            }
+        }
+        o.println();
+        f.print(o);
+        System.exit(0);
+    }
+
+    static Figures compare(String name, String body, LocalEnsemble ensemble, EventWatcher watcher, Path out, PrintStream o)
+            throws IOException, InterruptedException {
+        YAMLMapper yaml = new YAMLMapper();
+        ObjectNode asha = (ObjectNode) yaml.readTree(body);
+        if (!"asha".equals(asha.path("scheduler").path("kind").asText())) {
+            throw new IllegalArgumentException("the tuning file's scheduler must be asha");
+        }
+        ObjectNode exhaustive = asha.deepCopy();
+        long budget = asha.path("scheduler").path("max_budget").asLong();
+        ObjectNode training = (ObjectNode) ((ObjectNode) exhaustive.get("base")).with("training");
+        training.put("max_steps", budget);
+        ((ObjectNode) exhaustive.get("scheduler")).removeAll().put("kind", "random");
+        long t0 = System.nanoTime();
+        List<RunTracker> full = sweep("exhaustive", exhaustive.toString(), ensemble, watcher, o);
+        List<RunTracker> pruned = sweep("asha", asha.toString(), ensemble, watcher, o);
+        Files.createDirectories(out);
+        SweepReport fullReport = SweepReport.of(full);
+        SweepReport ashaReport = SweepReport.of(pruned);
+        fullReport.write(out.resolve(name + "-exhaustive.md"), "TuningBenchmark (scheduler random, every trial to its end)");
+        ashaReport.write(out.resolve(name + "-asha.md"), "TuningBenchmark (scheduler asha)");
+        SweepReport.Row bestFull = best(fullReport);
+        SweepReport.Row bestAsha = best(ashaReport);
+        return new Figures(name, full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull), steps(fullReport), bestAsha.bestHeldOutLoss(),
+                trialId(bestAsha), steps(ashaReport), ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(),
+                curveMismatches(full, pruned, o), (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static List<RunTracker> sweep(String label, String body, LocalEnsemble ensemble, EventWatcher watcher, PrintStream o)
+            throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        List<String> ids = ensemble.submitter().submitSweep("", body);
+        List<RunTracker> runs = ids.stream().map(watcher::track).toList();
+        o.printf(Locale.ROOT, "[tune] %s: %d trials submitted%n", label, ids.size());
+        int done = 0;
+        for (RunTracker r : runs) {
+            if (!r.awaitFinished(3_600_000)) {
+                throw new IOException(r.runId() + " did not finish within an hour");
+            }
+            if (r.completed() == null) {
+                throw new IOException(r.runId() + " failed: " + r.failed());
+            }
+            o.printf(Locale.ROOT, "[tune] %s %d/%d %s: %s after %d steps, best %.4f%n", label, ++done, runs.size(),
+                    r.requested().variant(), r.completed().reason().name().toLowerCase(Locale.ROOT), r.completed().steps(),
+                    r.completed().bestHeldOutLoss());
+        }
+        o.printf(Locale.ROOT, "[tune] %s: %.0f s%n", label, (System.nanoTime() - t0) / 1e9);
+        return runs;
+    }
+
+    /** Held-out losses at the same step of the same trial that differ between the two sweeps (0: ASHA's curves are prefixes). */
+    private static int curveMismatches(List<RunTracker> full, List<RunTracker> pruned, PrintStream o) {
+        Map<String, Map<Long, Double>> byTrial = new HashMap<>();
+        for (RunTracker r : full) {
+            byTrial.put(trialId(r.requested().variant()), heldOut(r));
+        }
+        int mismatches = 0;
+        for (RunTracker r : pruned) {
+            Map<Long, Double> expected = byTrial.getOrDefault(trialId(r.requested().variant()), Map.of());
+            for (Map.Entry<Long, Double> e : heldOut(r).entrySet()) {
+                Double x = expected.get(e.getKey());
+                if (x != null && Double.compare(x, e.getValue()) != 0) {
+                    if (mismatches++ == 0) {
+                        o.printf(Locale.ROOT, "[tune] %s at step %d: held-out %.10f exhaustive, %.10f under asha%n",
+                                r.requested().variant(), e.getKey(), x, e.getValue());
+                    }
+                }
+            }
+        }
+        return mismatches;
+    }
+
+    private static Map<Long, Double> heldOut(RunTracker r) {
+        Map<Long, Double> m = new HashMap<>();
+        for (EvaluationCompleted e : r.evaluations()) {
+            if (e.status() == EvaluationStatus.OK) {
+                m.put(e.step(), e.heldOutLoss());
+            }
+        }
+        return m;
+    }
+
+    private static SweepReport.Row best(SweepReport report) {
+        return report.rows().stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
+                .min(Comparator.comparingDouble(SweepReport.Row::bestHeldOutLoss)).orElseThrow();
+    }
+
+    private static long steps(SweepReport report) {
+        return report.rows().stream().mapToLong(SweepReport.Row::steps).sum();
+    }
+
+    private static String trialId(SweepReport.Row row) {
+        return trialId(row.variant());
+    }
+
+    private static String trialId(String variant) {
+        return variant.split(" ", 2)[0];
+    }
+}

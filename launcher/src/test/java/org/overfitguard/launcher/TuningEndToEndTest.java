@@ -1,0 +1,169 @@
+package org.overfitguard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.Topics;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunStarted;
+import org.overfitguard.contracts.events.TrialDecision;
+import org.overfitguard.contracts.events.TrialEvaluated;
+import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.json.EventDeserializer;
+import org.overfitguard.kafka.TopicIO;
+
+/**
+ * A tuning sweep (ASHA) on real processes: two trainer replicas share the trials, and the tuner's
+ * process (evaluator-service) is killed with SIGKILL once it has judged a trial, then started again.
+ * What it decided must be what the rule decides on the results in the order topic tuning holds them
+ * (re-derived here, independently of evaluator-service's Asha), each (trial, rung) judged once, and
+ * every pruned trial must end as pruned.
+ */
+class TuningEndToEndTest {
+
+    private static final String TUNING = """
+            base:
+              name: tune-e2e
+              data: {sentences: 200}
+              model: {layers: 1, heads: 2, width: 32, block_size: 16}
+              training: {batch_size: 8, checkpoint_every: 20, metrics_every: 10}
+              early_stopping: {patience: 1000}
+              evaluation: {sample_tokens: 8}
+            space:
+              regularization.dropout.residual: {values: [0.0, 0.3, 0.6]}
+              regularization.weight_decay: {log_uniform: [0.001, 0.3]}
+            trials: 7
+            seed: 11
+            scheduler: {kind: asha, min_budget: 20, reduction_factor: 3, max_budget: 180}
+            """;
+    private static final long[] RUNGS = {20, 60};
+    private static final int ETA = 3;
+    private static final long RUN_MILLIS = 600_000;
+
+    @Test
+    void decisionsSurviveAKilledTunerAndEqualTheRuleReplayedOnTheResults() throws Exception {
+        Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
+        Path workdir = Files.createTempDirectory("tune-ensemble-");
+        try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
+                Files.createDirectories(workdir.resolve("data"))).trainers(2)) {
+            ensemble.start();
+            try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
+                check(ensemble, watcher);
+            }
+        }
+    }
+
+    private static void check(LocalEnsemble ensemble, EventWatcher watcher) throws Exception {
+            List<String> runIds = ensemble.submitter().submitSweep("", TUNING);
+            List<RunTracker> runs = runIds.stream().map(watcher::track).toList();
+
+            awaitTuning(ensemble, events -> events.stream().anyMatch(e -> e instanceof TrialJudged), "a first judgement");
+            ensemble.kill("evaluator-service");
+            int checkpoints = runs.stream().mapToInt(r -> r.checkpoints().size()).sum();
+            awaitRuns(runs, () -> runs.stream().mapToInt(r -> r.checkpoints().size()).sum() >= checkpoints + 3,
+                    "three checkpoints while the tuner is away");
+            ensemble.startService("evaluator-service");
+            for (RunTracker r : runs) {
+                assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
+                assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
+            }
+
+            List<Event> tuning = tuningEvents(ensemble);
+            List<TrialEvaluated> results = tuning.stream().filter(TrialEvaluated.class::isInstance).map(TrialEvaluated.class::cast).toList();
+            List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
+            Set<String> once = new HashSet<>();
+            for (TrialJudged j : judged) {
+                assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
+            }
+            List<String> expected = replay(results);
+            List<String> actual = judged.stream().map(TuningEndToEndTest::describe).toList();
+            assertEquals(expected, actual, "the tuner's judgements, after its SIGKILL, against the rule on the recorded results");
+
+            Set<String> pruned = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE).map(TrialJudged::runId)
+                    .collect(Collectors.toSet());
+            assertTrue(!pruned.isEmpty(), "the sweep pruned someone: " + actual);
+            for (RunTracker r : runs) {
+                CompletionReason reason = r.completed().reason();
+                assertEquals(pruned.contains(r.runId()), reason == CompletionReason.PRUNED, r.runId() + " ended " + reason);
+            }
+            long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
+            assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+            Set<String> trainers = runs.stream().flatMap(r -> r.starts().stream()).map(RunStarted::trainerId).collect(Collectors.toSet());
+            assertEquals(2, trainers.size(), "both trainer replicas trained trials: " + trainers);
+    }
+
+    /** The rule, written again from the paper's statement: rank among those at the rung so far, top ceil(n/eta) go on. */
+    private static List<String> replay(List<TrialEvaluated> results) {
+        List<Map<String, Double>> atRung = new ArrayList<>();
+        for (int k = 0; k < RUNGS.length; k++) {
+            atRung.add(new LinkedHashMap<>());
+        }
+        Map<String, Boolean> stopped = new HashMap<>();
+        List<String> out = new ArrayList<>();
+        for (TrialEvaluated e : results) {
+            if (stopped.getOrDefault(e.runId(), false)) {
+                continue;
+            }
+            int rung = -1;
+            for (int k = 0; k < RUNGS.length; k++) {
+                if (e.step() >= RUNGS[k]) {
+                    rung = k;
+                }
+            }
+            if (rung < 0 || atRung.get(rung).containsKey(e.runId())) {
+                continue;
+            }
+            double loss = Double.isFinite(e.heldOutLoss()) ? e.heldOutLoss() : Double.POSITIVE_INFINITY;
+            int rank = 1 + (int) atRung.get(rung).values().stream().filter(other -> other <= loss).count();
+            atRung.get(rung).put(e.runId(), loss);
+            int n = atRung.get(rung).size();
+            boolean goesOn = rank <= (n + ETA - 1) / ETA;
+            stopped.put(e.runId(), !goesOn);
+            out.add(e.runId() + " rung " + rung + " rank " + rank + "/" + n + " " + (goesOn ? "CONTINUE" : "PRUNE"));
+        }
+        return out;
+    }
+
+    private static String describe(TrialJudged j) {
+        return j.runId() + " rung " + j.rung() + " rank " + j.rank() + "/" + j.reached() + " " + j.decision();
+    }
+
+    private static List<Event> tuningEvents(LocalEnsemble ensemble) {
+        EventDeserializer d = new EventDeserializer();
+        return TopicIO.readAll(ensemble.bootstrapServers(), Topics.TUNING).stream()
+                .map(r -> d.deserialize(r.topic(), r.key(), r.value())).toList();
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void awaitTuning(LocalEnsemble ensemble, java.util.function.Predicate<List<Event>> condition, String what)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + RUN_MILLIS;
+        while (!condition.test(tuningEvents(ensemble))) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + what + " within " + RUN_MILLIS / 1000 + " s");
+            Thread.sleep(500); // polling a topic
+        }
+    }
+
+    private static void awaitRuns(List<RunTracker> runs, Condition condition, String what) throws Exception {
+        long deadline = System.currentTimeMillis() + RUN_MILLIS;
+        while (!condition.holds()) {
+            assertTrue(System.currentTimeMillis() < deadline, "no " + what + " within " + RUN_MILLIS / 1000 + " s");
+            runs.get(0).awaitChange(500);
+        }
+    }
+}
