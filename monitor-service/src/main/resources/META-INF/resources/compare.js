@@ -53,6 +53,23 @@ function renderTable(runs, shown) {
   }));
 }
 
+// A sweep's line: how many runs, how many ended, how many ASHA pruned, the steps trained, the best so far.
+function renderSummary(runs) {
+  const box = document.getElementById('compare-summary');
+  if (runs.length === 0) {
+    box.replaceChildren();
+    return;
+  }
+  const ended = runs.filter(r => ['completed', 'failed', 'cancelled'].includes(r.state)).length;
+  const pruned = runs.filter(r => r.stop_reason === 'pruned').length;
+  const steps = runs.reduce((sum, r) => sum + (r.step || 0), 0);
+  const best = runs.filter(r => finite(r.best_heldout_loss)).sort((a, b) => a.best_heldout_loss - b.best_heldout_loss)[0];
+  box.replaceChildren(el('span', {'data-summary': 'runs'}, `${runs.length} runs, ${ended} ended`),
+    el('span', {'data-summary': 'pruned'}, `${pruned} pruned by ASHA`),
+    el('span', {'data-summary': 'steps'}, `${int(steps)} steps trained`),
+    el('span', {'data-summary': 'best'}, best ? `best ${fixed(best.best_heldout_loss)}: ${best.variant || best.name || best.run_id}` : 'no best yet'));
+}
+
 async function renderChart(runs, shown) {
   const details = await Promise.all(shown.map(id => getJSON(`api/runs/${encodeURIComponent(id)}`).catch(() => null)));
   const series = [];
@@ -61,9 +78,12 @@ async function renderChart(runs, shown) {
     if (!run) return;
     const color = colorOf(runs.findIndex(r => r.run_id === run.run_id));
     const ok = run.evaluations.filter(e => e.status === 'ok' && finite(e.heldout_loss));
+    // a trial ASHA pruned: its judged evaluation is marked (the trainer ran a few steps more while the stop travelled)
+    const prunedAt = run.stop && run.stop.reason === 'pruned' ? run.stop.at_step : null;
+    const kind = p => p.x === prunedAt ? 'compare-pruned' : p.x === run.best_step ? 'compare-best' : 'compare-point';
     series.push({cls: 'compare-line', color, points: ok.map(e => ({x: e.step, y: e.heldout_loss})),
-      dots: {cls: p => p.x === run.best_step ? 'compare-best' : 'compare-point', r: p => p.x === run.best_step ? 6 : 2.5,
-        title: p => `${run.run_id} step ${p.x}: held-out ${fixed(p.y)}`}});
+      dots: {cls: kind, r: p => kind(p) === 'compare-point' ? 2.5 : 6,
+        title: p => `${run.run_id} step ${p.x}: held-out ${fixed(p.y)}${p.x === prunedAt ? ' (pruned here by ASHA)' : ''}`}});
     if (showTrain.checked) {
       series.push({cls: 'train-dashed', color, points: run.steps.map(s => ({x: s.step, y: s.cross_entropy}))});
     }
@@ -85,6 +105,7 @@ async function refresh() {
   const shown = runs.filter((r, i) => choice.has(r.run_id) ? choice.get(r.run_id) : i < MAX_SHOWN_BY_DEFAULT)
     .map(r => r.run_id);
   renderTable(runs, shown);
+  renderSummary(sweep ? runs : []);
   await renderChart(runs, shown);
 }
 

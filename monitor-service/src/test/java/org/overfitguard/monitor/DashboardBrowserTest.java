@@ -24,12 +24,13 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.kafka.KafkaBrokerResource;
 
 /**
  * The dashboard in a real headless browser (Debian's chromium): a run fed through the broker shows
  * on the runs page, and its run page draws one held-out point per evaluation with the best step and
- * the stop marked.
+ * the stop marked; a tuning sweep's comparison view marks where ASHA pruned a trial.
  */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
@@ -95,6 +96,50 @@ class DashboardBrowserTest {
 
         String compare = dumpDom("compare.html?sweep=sweep-b");
         assertEquals(EVALUATIONS, count(compare, "<circle [^>]*class=\"compare-(point|best)\""), "the run's held-out curve");
+    }
+
+    @Test
+    void theComparisonViewShowsATuningSweepWithItsPrunedTrialWhileItRuns() throws Exception {
+        String sweep = "sweep-tune-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        SampleRun best = new SampleRun("trial");
+        SampleRun pruned = new SampleRun("trial");
+        SampleRun running = new SampleRun("trial");
+        publish(bootstrap, best.requested(sweep, "t0 regularization.weight_decay=0.01"), best.started(),
+                pruned.requested(sweep, "t1 regularization.weight_decay=0.3"), pruned.started(),
+                running.requested(sweep, "t2 regularization.weight_decay=0.001"), running.started());
+        for (long step = 10; step <= 150; step += 10) {
+            publish(bootstrap, best.step(step));
+        }
+        publish(bootstrap, best.evaluation(50, 2.6, 50, 2.6, 3), best.evaluation(100, 2.4, 100, 2.4, 3),
+                best.evaluation(150, 2.3, 150, 2.3, 3), best.completed(CompletionReason.MAX_STEPS, 150, 150, 2.3));
+        for (long step = 10; step <= 60; step += 10) {
+            publish(bootstrap, pruned.step(step));
+        }
+        publish(bootstrap, pruned.evaluation(50, 2.9, 50, 2.9, 3), pruned.pruned(50, 50, 2.9),
+                pruned.completed(CompletionReason.PRUNED, 60, 50, 2.9));
+        for (long step = 10; step <= 70; step += 10) {
+            publish(bootstrap, running.step(step));
+        }
+        publish(bootstrap, running.evaluation(50, 2.55, 50, 2.55, 3));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertEquals("completed", given().when().get("/api/runs/" + pruned.runId).then().statusCode(200).extract().path("state"));
+            assertEquals(70, (int) given().when().get("/api/runs/" + running.runId).then().statusCode(200).extract().path("step"));
+        });
+
+        String compare = dumpDom("compare.html?sweep=" + sweep);
+        assertEquals(1, count(compare, "<circle [^>]*class=\"compare-pruned\" data-step=\"50\""), "the pruning point, on t1's curve");
+        assertEquals(3 + 1 + 1, count(compare, "<circle [^>]*class=\"compare-(point|best|pruned)\""), "every trial's held-out points");
+        assertTrue(compare.contains("<span data-summary=\"runs\">3 runs, 2 ended</span>"), "the sweep's runs: " + summary(compare));
+        assertTrue(compare.contains("<span data-summary=\"pruned\">1 pruned by ASHA</span>"), summary(compare));
+        assertTrue(compare.contains("<span data-summary=\"steps\">280 steps trained</span>"), summary(compare));
+        assertTrue(compare.contains("<span data-summary=\"best\">best 2.300: t0 regularization.weight_decay=0.01</span>"), summary(compare));
+        assertTrue(compare.matches("(?s).*<tr data-run-id=\"" + pruned.runId + "\">.*?<td>pruned</td></tr>.*"), "t1's row says pruned");
+        assertTrue(compare.contains("class=\"state state-running\">running</span>"), "t2 still runs");
+    }
+
+    private static String summary(String dom) {
+        Matcher m = Pattern.compile("<p id=\"compare-summary\"[^>]*>(.*?)</p>").matcher(dom);
+        return m.find() ? m.group(1) : "(no summary)";
     }
 
     /** Loads the page in headless chromium and returns the DOM after its scripts ran. */

@@ -84,6 +84,18 @@ final class SampleRun {
                 .bestCheckpoint("/ckpt/" + runId + "/step-" + bestStep).detail("no improvement in 3 evaluations").build();
     }
 
+    /** ASHA's stop of a tuning trial judged at {@code atStep}. */
+    StopRequested pruned(long atStep, long bestStep, double bestValue) {
+        return StopRequestedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(at(atStep).plusSeconds(1))
+                .reason(StopReason.PRUNED).monitor("heldout_loss").atStep(atStep).bestStep(bestStep).bestValue(bestValue)
+                .bestCheckpoint("/ckpt/" + runId + "/step-" + bestStep).detail("rank 2 of 2 at rung 0, top 1 go on").build();
+    }
+
+    RunCompleted completed(CompletionReason reason, long steps, long bestStep, double bestHeldOutLoss) {
+        return new RunCompleted(runId, Event.newId(), at(steps).plusSeconds(2), reason, steps,
+                bestStep, bestHeldOutLoss, "/ckpt/" + runId + "/final", "/ckpt/" + runId + "/step-" + bestStep);
+    }
+
     RunCompleted completed(long steps, long bestStep, double bestHeldOutLoss) {
         return new RunCompleted(runId, Event.newId(), at(steps).plusSeconds(2), CompletionReason.PATIENCE_EXHAUSTED, steps,
                 bestStep, bestHeldOutLoss, "/ckpt/" + runId + "/final", "/ckpt/" + runId + "/step-" + bestStep);
