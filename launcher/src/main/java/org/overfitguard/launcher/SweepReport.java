@@ -172,11 +172,16 @@ public final class SweepReport {
                 px = x;
                 py = y;
             }
-            g.drawString(r.variant() + "  " + number(r.bestHeldOutLoss()) + (r.prunedAt() == null ? "" : "  x " + r.prunedAt()),
+            g.drawString(legendName(r.variant()) + "  " + number(r.bestHeldOutLoss()) + (r.prunedAt() == null ? "" : "  x " + r.prunedAt()),
                     w - right + 12, top + 16 + (rows.size() > 26 ? 16 : 18) * i);
         }
         g.dispose();
         ImageIO.write(image, "png", png.toFile());
+    }
+
+    /** A tuning trial ("t07 path=value,...") by its id in the legend (the table names its values); other variants whole. */
+    static String legendName(String variant) {
+        return variant.matches("t\\d+ \\S+=.*") ? variant.substring(0, variant.indexOf(' ')) : variant;
     }
 
     private static String number(Double d) {

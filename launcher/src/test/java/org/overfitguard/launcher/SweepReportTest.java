@@ -1,0 +1,71 @@
+package org.overfitguard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.CompletionReason;
+import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
+import org.overfitguard.contracts.events.EvaluationStatus;
+import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunCompleted;
+import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.StopReason;
+import org.overfitguard.contracts.events.StopRequestedBuilder;
+import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.contracts.spec.TrainingSpec;
+
+/** A tuning sweep's report: the pruned trial's pruning point, the steps spent against the budget, the best trial. */
+class SweepReportTest {
+
+    private static final RunSpec SPEC = RunSpec.defaults().withTraining(new TrainingSpec(8, 100, 10, 10));
+
+    @Test
+    void aTuningReportSaysWhatASHASavedAndWhereItPruned() throws Exception {
+        RunTracker kept = trial("run-a", "t0 regularization.weight_decay=0.01", new double[] {2.5, 2.2, 2.0}, null, 100,
+                CompletionReason.MAX_STEPS);
+        RunTracker pruned = trial("run-b", "t1 regularization.weight_decay=0.3", new double[] {2.9}, 30L, 40, CompletionReason.PRUNED);
+        SweepReport report = SweepReport.of(java.util.List.of(kept, pruned));
+
+        assertEquals(30L, report.rows().get(1).prunedAt());
+        assertEquals(null, report.rows().get(0).prunedAt());
+        assertTrue(report.summary().contains("Best: t0 regularization.weight_decay=0.01, held-out loss 2.0000"), report.summary());
+        assertTrue(report.summary().contains("(1 pruned by ASHA; 140 of the 200 steps the trials could have run, 70 %: 60 saved)"),
+                report.summary());
+        Path md = Files.createTempDirectory("sweep-report-").resolve("r.md");
+        report.write(md, "test");
+        assertTrue(Files.size(md.resolveSibling("r.png")) > 1000, "the chart");
+        assertEquals("t1", SweepReport.legendName("t1 regularization.weight_decay=0.3"));
+        assertEquals("no-dropout", SweepReport.legendName("no-dropout"));
+    }
+
+    private static RunTracker trial(String runId, String variant, double[] heldOut, Long prunedAt, long steps, CompletionReason end) {
+        RunTracker t = new RunTracker(runId);
+        Instant now = Instant.now();
+        t.apply(new RunRequested(runId, Event.newId(), now, SPEC, "sweep-1", variant, null));
+        long best = 0;
+        double bestLoss = Double.MAX_VALUE;
+        for (int i = 0; i < heldOut.length; i++) {
+            long step = 30L * (i + 1);
+            if (heldOut[i] < bestLoss) {
+                bestLoss = heldOut[i];
+                best = step;
+            }
+            t.apply(EvaluationCompletedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(now).step(step)
+                    .checkpointPath("/c/" + step).status(EvaluationStatus.OK).heldOutLoss(heldOut[i]).perplexity(Math.exp(heldOut[i]))
+                    .accuracy(0.3).trainLoss(heldOut[i] - 0.1).gap(0.1).heldOutTokens(100).sample("s").evalSeconds(0.1)
+                    .monitor("heldout_loss").monitoredValue(heldOut[i]).bestValue(bestLoss).bestStep(best).bestCheckpoint("/c/" + best)
+                    .patienceLeft(3).build());
+        }
+        if (prunedAt != null) {
+            t.apply(StopRequestedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(now).reason(StopReason.PRUNED)
+                    .monitor("heldout_loss").atStep(prunedAt).bestStep(best).bestValue(bestLoss).bestCheckpoint("/c/" + best)
+                    .detail("rank 2 of 2").build());
+        }
+        t.apply(new RunCompleted(runId, Event.newId(), now, end, steps, best, bestLoss, "/c/final", "/c/" + best));
+        return t;
+    }
+}
