@@ -214,6 +214,17 @@ class TrainerServiceTest {
         given().auth().oauth2(SUBMITTER).contentType("application/json").body("{}").urlEncodingEnabled(false)
                 .when().post("/sweeps?grid=" + "x".repeat(5000)).then().statusCode(400)
                 .body("fields[0].field", equalTo("grid")).body("fields[0].allowed", equalTo("at most 4096 characters"));
+        // a tuning body: every mistake named, over real HTTP, before anything runs
+        given().auth().oauth2(SUBMITTER).contentType("application/yaml").body("""
+                base: {training: {checkpoint_every: 50}}
+                space:
+                  regularization.weight_decay: {log_uniform: [0, 0.3]}
+                  regularization.nope: {values: [1]}
+                trials: 1000
+                scheduler: {kind: asha, min_budget: 70, max_budget: 60}
+                """.getBytes(java.nio.charset.StandardCharsets.UTF_8)).when().post("/sweeps").then().statusCode(400)
+                .body("fields.field", org.hamcrest.Matchers.hasItems("space.regularization.weight_decay.log_uniform",
+                        "space.regularization.nope", "trials", "scheduler.min_budget", "scheduler.max_budget"));
     }
 
     @Test

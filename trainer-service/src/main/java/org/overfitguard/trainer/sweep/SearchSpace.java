@@ -2,6 +2,8 @@ package org.overfitguard.trainer.sweep;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.ArrayList;
@@ -9,7 +11,9 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.FieldError;
+import org.overfitguard.contracts.spec.RunSpec;
 
 /**
  * A search space over run spec fields, as a tuning body writes it:
@@ -26,6 +30,10 @@ import org.overfitguard.contracts.spec.FieldError;
  * the same trials.
  */
 public final class SearchSpace {
+
+    /** Every spec field, to tell a path that names none before any trial is planned. */
+    private static final ObjectNode FIELDS = Json.mapper().valueToTree(RunSpec.defaults());
+
 
     public static final int MAX_DIMENSIONS = 12;
     public static final int MAX_VALUES = 64;
@@ -75,6 +83,11 @@ public final class SearchSpace {
             if (!SweepPlanner.isSpecPath(e.getKey())) {
                 errors.add(new FieldError(field, "'" + FieldError.shorten(e.getKey(), 80) + "'",
                         "a dotted snake_case spec path, e.g. regularization.weight_decay"));
+                continue;
+            }
+            int before = errors.size();
+            SweepPlanner.set(FIELDS.deepCopy(), e.getKey(), NullNode.getInstance(), field, errors); // names a field? said with the rest
+            if (errors.size() > before) {
                 continue;
             }
             Dimension d = dimension(e.getKey(), e.getValue(), field, errors);
