@@ -104,11 +104,11 @@ public final class SweepPlanner {
     }
 
     private static Variant model(RunSpec base, String name, ModelSpec m) {
-        return new Variant(name, base.withModel(m).withName(base.name() + "/" + name));
+        return new Variant(name, base.withModel(m).withName(specName(base.name(), name)));
     }
 
     private static Variant variant(RunSpec base, String name, RegularizationSpec r, AugmentationSpec a) {
-        return new Variant(name, base.withRegularization(r).withAugmentation(a).withName(base.name() + "/" + name));
+        return new Variant(name, base.withRegularization(r).withAugmentation(a).withName(specName(base.name(), name)));
     }
 
     /** The longest grid text accepted: a sweep is a handful of axes, not a document. */
@@ -170,7 +170,7 @@ public final class SweepPlanner {
             RunSpecs.Checked checked = RunSpecs.check(tree.toString());
             String label = FieldError.shorten(name, 96); // the field stays whole and "(variant ...)" closed under FieldError's cut
             checked.errors().forEach(e -> errors.add(new FieldError(e.field() + " (variant " + label + ")", e.value(), e.allowed())));
-            variants.add(new Variant(name, checked.spec().withName(base.name() + "/" + name)));
+            variants.add(new Variant(name, checked.spec().withName(specName(base.name(), name))));
         }
         if (!errors.isEmpty()) {
             throw new InvalidRunSpecException(errors);
@@ -179,6 +179,27 @@ public final class SweepPlanner {
     }
 
     /** A dotted snake_case path of at most five names, e.g. regularization.dropout.residual. */
+    /**
+     * A variant's spec name within the spec's 80 characters: the base name (up to 40), then the
+     * variant with every "path=value" under its field's last name, cut at 80:
+     * "base/no-dropout", "base/residual=0.1,weight_decay=0.01", "base/t03 residual=0.3,...". The
+     * variant itself (RunRequested.variant) keeps the whole paths.
+     */
+    static String specName(String baseName, String variant) {
+        int space = variant.indexOf(' ');
+        boolean hasId = space > 0 && !variant.substring(0, space).contains("=");
+        String id = hasId ? variant.substring(0, space) : "";
+        String rest = hasId ? variant.substring(space + 1) : variant;
+        String values = java.util.Arrays.stream(rest.split(",", -1)).map(kv -> kv.replaceFirst("^[^=]*\\.(?=[^.=]*=)", ""))
+                .collect(java.util.stream.Collectors.joining(","));
+        String tail = id.isEmpty() ? values : values.isEmpty() ? id : id + " " + values;
+        return cut(cut(baseName, 40) + "/" + tail, 80);
+    }
+
+    private static String cut(String text, int max) {
+        return text.length() <= max ? text : FieldError.shorten(text, max - 3); // whole code points, "..." within max
+    }
+
     static boolean isSpecPath(String path) {
         return path != null && path.length() <= 200 && PATH.matcher(path).matches();
     }

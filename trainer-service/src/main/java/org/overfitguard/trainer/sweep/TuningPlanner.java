@@ -125,7 +125,7 @@ public final class TuningPlanner {
             }
             RunSpecs.Checked checked = RunSpecs.check(tree.toString());
             checked.errors().forEach(e -> errors.add(new FieldError(e.field() + " (trial " + index + ")", e.value(), e.allowed())));
-            variants.add(new SweepPlanner.Variant(name, checked.spec().withName(specName(base.spec().name(), name))));
+            variants.add(new SweepPlanner.Variant(name, checked.spec().withName(SweepPlanner.specName(base.spec().name(), name))));
             worst += checked.spec().training().maxSteps();
             if (errors.size() > 20) {
                 break; // one bad dimension fails every trial alike: the first few say it
@@ -188,24 +188,6 @@ public final class TuningPlanner {
             errors.add(new FieldError("scheduler.max_budget", String.valueOf(max), "at most " + EventContract.MAX_RUNGS + " rungs above min_budget"));
         }
         return s;
-    }
-
-    /**
-     * A trial's spec name within the spec's 80 characters: the base name (up to 40), the trial id and
-     * its values under their fields' last names ("base/t03 residual=0.3,weight_decay=0.012"), cut at
-     * 80. The variant (RunRequested.variant) keeps the whole "t03 path=value,..." form.
-     */
-    static String specName(String baseName, String variant) {
-        int space = variant.indexOf(' ');
-        String id = space < 0 ? variant : variant.substring(0, space);
-        String values = space < 0 ? "" : java.util.Arrays.stream(variant.substring(space + 1).split(","))
-                .map(kv -> kv.replaceFirst("^[^=]*\\.", "")).collect(Collectors.joining(","));
-        String name = cut(baseName, 40) + "/" + id + (values.isEmpty() ? "" : " " + values);
-        return cut(name, 80);
-    }
-
-    private static String cut(String text, int max) {
-        return text.length() <= max ? text : FieldError.shorten(text, max - 3); // whole code points, "..." within max
     }
 
     private static long integer(JsonNode node, String name, long absent, long min, long max, List<FieldError> errors) {

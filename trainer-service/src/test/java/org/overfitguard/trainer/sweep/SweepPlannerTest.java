@@ -87,4 +87,15 @@ class SweepPlannerTest {
             assertTrue(f.field().length() <= 160, f.field());
         }
     }
+
+    @Test
+    void aGridOverThreeLongPathsGivesValidSpecsWithShortNames() {
+        List<SweepPlanner.Variant> variants = SweepPlanner.grid(RunSpecs.parse("name: a-base-name-of-some-length"),
+                "regularization.dropout.residual=0,0.1;regularization.weight_decay=0,0.1;augmentation.reorder_rate=0,0.2");
+        assertEquals(8, variants.size());
+        for (SweepPlanner.Variant v : variants) {
+            assertEquals(List.of(), RunSpecValidator.validate(v.spec()), v.spec().name());
+        }
+        assertEquals("a-base-name-of-some-length/residual=0,weight_decay=0,reorder_rate=0", variants.get(0).spec().name());
+    }
 }

@@ -159,10 +159,14 @@ class TuningPlannerTest {
     @Test
     void aTrialsSpecNameFitsTheSpecsEightyCharactersWhateverTheSpace() {
         assertEquals("tune/t03 residual=0.3,weight_decay=0.012",
-                TuningPlanner.specName("tune", "t03 regularization.dropout.residual=0.3,regularization.weight_decay=0.012"));
-        String name = TuningPlanner.specName("b".repeat(80), "t12 " + "regularization.dropout.residual=0.3,".repeat(9) + "x=1");
+                SweepPlanner.specName("tune", "t03 regularization.dropout.residual=0.3,regularization.weight_decay=0.012"));
+        String name = SweepPlanner.specName("b".repeat(80), "t12 " + "regularization.dropout.residual=0.3,".repeat(9) + "x=1");
         assertTrue(name.length() <= 80 && name.startsWith("b".repeat(37) + ".../t12 residual=0.3,"), name);
-        String emoji = TuningPlanner.specName("\uD83D\uDE00".repeat(30), "t1 a=1");
+        assertEquals("g/residual=0.1,weight_decay=0.01,reorder_rate=0.2",
+                SweepPlanner.specName("g", "regularization.dropout.residual=0.1,regularization.weight_decay=0.01,augmentation.reorder_rate=0.2"),
+                "a grid variant: no trial id");
+        assertEquals("b/no-dropout", SweepPlanner.specName("b", "no-dropout"), "a preset as it was");
+        String emoji = SweepPlanner.specName("\uD83D\uDE00".repeat(30), "t1 a=1");
         assertTrue(emoji.length() <= 80 && !Character.isHighSurrogate(emoji.charAt(emoji.indexOf("...") - 1)), emoji);
     }
 }
