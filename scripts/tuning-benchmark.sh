@@ -3,7 +3,7 @@
 # each tuning file's 27 trials under scheduler random (every trial to its end), then under asha.
 # Prints, per file, the best held-out loss and the training steps each spent, and writes both sweep
 # reports (Markdown + PNG; the ASHA one marks each pruned trial's pruning point) under OUT.
-#   scripts/tuning-benchmark.sh [OUT]      (default .ensemble/tuning-benchmark; about an hour on 2 cores)
+#   scripts/tuning-benchmark.sh [OUT]      (default .ensemble/tuning-benchmark; about 15 minutes on 2 cores)
 # Needs a build first: mvn -DskipTests install. The Shakespeare file reads ../shared/data/tinyshakespeare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
