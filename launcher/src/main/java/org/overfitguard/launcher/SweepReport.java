@@ -74,15 +74,25 @@ public final class SweepReport {
 
     /** The best run and what the sweep spent: with pruned trials, the steps ASHA saved are the pruned runs' unspent budget. */
     String summary() {
-        Row best = rows.stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
-                .min(java.util.Comparator.comparingDouble(Row::bestHeldOutLoss)).orElse(null);
-        long spent = rows.stream().mapToLong(Row::steps).sum();
+        Row best = best().orElse(null);
+        long spent = stepsSpent();
         long pruned = rows.stream().filter(r -> r.reason().equals("pruned")).count();
         long budget = rows.stream().mapToLong(Row::budget).sum();
         return String.format(Locale.ROOT, "%nBest: %s, held-out loss %s. Training steps spent: %d over %d runs%s.%n",
                 best == null ? "-" : best.variant(), best == null ? "-" : number(best.bestHeldOutLoss()), spent, rows.size(),
                 pruned == 0 ? "" : String.format(Locale.ROOT, " (%d pruned by ASHA; %d of the %d steps the trials could have run,"
                         + " %.0f %%: %d saved)", pruned, spent, budget, 100.0 * spent / budget, budget - spent));
+    }
+
+    /** The run with the lowest best held-out loss. */
+    public java.util.Optional<Row> best() {
+        return rows.stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
+                .min(java.util.Comparator.comparingDouble(Row::bestHeldOutLoss));
+    }
+
+    /** Training steps the sweep's runs spent, together. */
+    public long stepsSpent() {
+        return rows.stream().mapToLong(Row::steps).sum();
     }
 
     public void write(Path markdown, String command) throws IOException {

@@ -6,13 +6,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.overfitguard.contracts.events.EvaluationCompleted;
-import org.overfitguard.contracts.events.EvaluationStatus;
 
 /**
  * ASHA against the same trials run to completion, side by side in one ensemble
@@ -32,7 +29,7 @@ public final class TuningBenchmark {
 
     /** What one comparison found. */
     record Figures(String name, int trials, double exhaustiveBest, String exhaustiveBestTrial, long exhaustiveSteps, double ashaBest,
-                   String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches, double seconds) {
+                   String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches) {
 
         double gap() {
             return ashaBest - exhaustiveBest;
@@ -104,7 +101,6 @@ public final class TuningBenchmark {
         ObjectNode training = (ObjectNode) ((ObjectNode) exhaustive.get("base")).with("training");
         training.put("max_steps", budget);
         ((ObjectNode) exhaustive.get("scheduler")).removeAll().put("kind", "random");
-        long t0 = System.nanoTime();
         List<RunTracker> full = sweep("exhaustive", exhaustive.toString(), ensemble, watcher, o);
         List<RunTracker> pruned = sweep("asha", asha.toString(), ensemble, watcher, o);
         Files.createDirectories(out);
@@ -112,11 +108,11 @@ public final class TuningBenchmark {
         SweepReport ashaReport = SweepReport.of(pruned);
         fullReport.write(out.resolve(name + "-exhaustive.md"), "TuningBenchmark (scheduler random, every trial to its end)");
         ashaReport.write(out.resolve(name + "-asha.md"), "TuningBenchmark (scheduler asha)");
-        SweepReport.Row bestFull = best(fullReport);
-        SweepReport.Row bestAsha = best(ashaReport);
-        return new Figures(name, full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull), steps(fullReport), bestAsha.bestHeldOutLoss(),
-                trialId(bestAsha), steps(ashaReport), ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(),
-                curveMismatches(full, pruned, o), (System.nanoTime() - t0) / 1e9);
+        SweepReport.Row bestFull = fullReport.best().orElseThrow();
+        SweepReport.Row bestAsha = ashaReport.best().orElseThrow();
+        return new Figures(name, full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull.variant()), fullReport.stepsSpent(),
+                bestAsha.bestHeldOutLoss(), trialId(bestAsha.variant()), ashaReport.stepsSpent(),
+                ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(), curveMismatches(fullReport, ashaReport, o));
     }
 
     private static List<RunTracker> sweep(String label, String body, LocalEnsemble ensemble, EventWatcher watcher, PrintStream o)
@@ -142,48 +138,29 @@ public final class TuningBenchmark {
     }
 
     /** Held-out losses at the same step of the same trial that differ between the two sweeps (0: ASHA's curves are prefixes). */
-    private static int curveMismatches(List<RunTracker> full, List<RunTracker> pruned, PrintStream o) {
+    private static int curveMismatches(SweepReport full, SweepReport asha, PrintStream o) {
         Map<String, Map<Long, Double>> byTrial = new HashMap<>();
-        for (RunTracker r : full) {
-            byTrial.put(trialId(r.requested().variant()), heldOut(r));
+        for (SweepReport.Row r : full.rows()) {
+            byTrial.put(trialId(r.variant()), curve(r));
         }
         int mismatches = 0;
-        for (RunTracker r : pruned) {
-            Map<Long, Double> expected = byTrial.getOrDefault(trialId(r.requested().variant()), Map.of());
-            for (Map.Entry<Long, Double> e : heldOut(r).entrySet()) {
+        for (SweepReport.Row r : asha.rows()) {
+            Map<Long, Double> expected = byTrial.getOrDefault(trialId(r.variant()), Map.of());
+            for (Map.Entry<Long, Double> e : curve(r).entrySet()) {
                 Double x = expected.get(e.getKey());
-                if (x != null && Double.compare(x, e.getValue()) != 0) {
-                    if (mismatches++ == 0) {
-                        o.printf(Locale.ROOT, "[tune] %s at step %d: held-out %.10f exhaustive, %.10f under asha%n",
-                                r.requested().variant(), e.getKey(), x, e.getValue());
-                    }
+                if (x != null && Double.compare(x, e.getValue()) != 0 && mismatches++ == 0) {
+                    o.printf(Locale.ROOT, "[tune] %s at step %d: held-out %.10f exhaustive, %.10f under asha%n",
+                            r.variant(), e.getKey(), x, e.getValue());
                 }
             }
         }
         return mismatches;
     }
 
-    private static Map<Long, Double> heldOut(RunTracker r) {
+    private static Map<Long, Double> curve(SweepReport.Row r) {
         Map<Long, Double> m = new HashMap<>();
-        for (EvaluationCompleted e : r.evaluations()) {
-            if (e.status() == EvaluationStatus.OK) {
-                m.put(e.step(), e.heldOutLoss());
-            }
-        }
+        r.curve().forEach(p -> m.put((long) p[0], p[1]));
         return m;
-    }
-
-    private static SweepReport.Row best(SweepReport report) {
-        return report.rows().stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
-                .min(Comparator.comparingDouble(SweepReport.Row::bestHeldOutLoss)).orElseThrow();
-    }
-
-    private static long steps(SweepReport report) {
-        return report.rows().stream().mapToLong(SweepReport.Row::steps).sum();
-    }
-
-    private static String trialId(SweepReport.Row row) {
-        return trialId(row.variant());
     }
 
     private static String trialId(String variant) {

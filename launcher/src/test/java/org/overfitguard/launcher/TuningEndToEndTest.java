@@ -1,10 +1,12 @@
 package org.overfitguard.launcher;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -66,42 +68,43 @@ class TuningEndToEndTest {
     }
 
     private static void check(LocalEnsemble ensemble, EventWatcher watcher) throws Exception {
-            List<String> runIds = ensemble.submitter().submitSweep("", TUNING);
-            List<RunTracker> runs = runIds.stream().map(watcher::track).toList();
+        List<String> runIds = ensemble.submitter().submitSweep("", TUNING);
+        List<RunTracker> runs = runIds.stream().map(watcher::track).toList();
 
-            awaitTuning(ensemble, events -> events.stream().anyMatch(e -> e instanceof TrialJudged), "a first judgement");
-            ensemble.kill("evaluator-service");
-            int checkpoints = runs.stream().mapToInt(r -> r.checkpoints().size()).sum();
-            awaitRuns(runs, () -> runs.stream().mapToInt(r -> r.checkpoints().size()).sum() >= checkpoints + 3,
-                    "three checkpoints while the tuner is away");
-            ensemble.startService("evaluator-service");
-            for (RunTracker r : runs) {
-                assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
-                assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
-            }
+        await("a first judgement").atMost(Duration.ofMillis(RUN_MILLIS)).pollInterval(Duration.ofMillis(500))
+                .until(() -> tuningEvents(ensemble).stream().anyMatch(e -> e instanceof TrialJudged));
+        ensemble.kill("evaluator-service");
+        int checkpoints = runs.stream().mapToInt(r -> r.checkpoints().size()).sum();
+        await("three checkpoints while the tuner is away").atMost(Duration.ofMillis(RUN_MILLIS))
+                .until(() -> runs.stream().mapToInt(r -> r.checkpoints().size()).sum() >= checkpoints + 3);
+        ensemble.startService("evaluator-service");
+        for (RunTracker r : runs) {
+            assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
+            assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
+        }
 
-            List<Event> tuning = tuningEvents(ensemble);
-            List<TrialEvaluated> results = tuning.stream().filter(TrialEvaluated.class::isInstance).map(TrialEvaluated.class::cast).toList();
-            List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
-            Set<String> once = new HashSet<>();
-            for (TrialJudged j : judged) {
-                assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
-            }
-            List<String> expected = replay(results);
-            List<String> actual = judged.stream().map(TuningEndToEndTest::describe).toList();
-            assertEquals(expected, actual, "the tuner's judgements, after its SIGKILL, against the rule on the recorded results");
+        List<Event> tuning = tuningEvents(ensemble);
+        List<TrialEvaluated> results = tuning.stream().filter(TrialEvaluated.class::isInstance).map(TrialEvaluated.class::cast).toList();
+        List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
+        Set<String> once = new HashSet<>();
+        for (TrialJudged j : judged) {
+            assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
+        }
+        List<String> expected = replay(results);
+        List<String> actual = judged.stream().map(TuningEndToEndTest::describe).toList();
+        assertEquals(expected, actual, "the tuner's judgements, after its SIGKILL, against the rule on the recorded results");
 
-            Set<String> pruned = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE).map(TrialJudged::runId)
-                    .collect(Collectors.toSet());
-            assertTrue(!pruned.isEmpty(), "the sweep pruned someone: " + actual);
-            for (RunTracker r : runs) {
-                CompletionReason reason = r.completed().reason();
-                assertEquals(pruned.contains(r.runId()), reason == CompletionReason.PRUNED, r.runId() + " ended " + reason);
-            }
-            long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
-            assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
-            Set<String> trainers = runs.stream().flatMap(r -> r.starts().stream()).map(RunStarted::trainerId).collect(Collectors.toSet());
-            assertEquals(2, trainers.size(), "both trainer replicas trained trials: " + trainers);
+        Set<String> pruned = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE).map(TrialJudged::runId)
+                .collect(Collectors.toSet());
+        assertTrue(!pruned.isEmpty(), "the sweep pruned someone: " + actual);
+        for (RunTracker r : runs) {
+            CompletionReason reason = r.completed().reason();
+            assertEquals(pruned.contains(r.runId()), reason == CompletionReason.PRUNED, r.runId() + " ended " + reason);
+        }
+        long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
+        assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+        Set<String> trainers = runs.stream().flatMap(r -> r.starts().stream()).map(RunStarted::trainerId).collect(Collectors.toSet());
+        assertEquals(2, trainers.size(), "both trainer replicas trained trials: " + trainers);
     }
 
     /** The rule, written again from the paper's statement: rank among those at the rung so far, top ceil(n/eta) go on. */
@@ -144,26 +147,5 @@ class TuningEndToEndTest {
         EventDeserializer d = new EventDeserializer();
         return TopicIO.readAll(ensemble.bootstrapServers(), Topics.TUNING).stream()
                 .map(r -> d.deserialize(r.topic(), r.key(), r.value())).toList();
-    }
-
-    private interface Condition {
-        boolean holds() throws Exception;
-    }
-
-    private static void awaitTuning(LocalEnsemble ensemble, java.util.function.Predicate<List<Event>> condition, String what)
-            throws Exception {
-        long deadline = System.currentTimeMillis() + RUN_MILLIS;
-        while (!condition.test(tuningEvents(ensemble))) {
-            assertTrue(System.currentTimeMillis() < deadline, "no " + what + " within " + RUN_MILLIS / 1000 + " s");
-            Thread.sleep(500); // polling a topic
-        }
-    }
-
-    private static void awaitRuns(List<RunTracker> runs, Condition condition, String what) throws Exception {
-        long deadline = System.currentTimeMillis() + RUN_MILLIS;
-        while (!condition.holds()) {
-            assertTrue(System.currentTimeMillis() < deadline, "no " + what + " within " + RUN_MILLIS / 1000 + " s");
-            runs.get(0).awaitChange(500);
-        }
     }
 }
