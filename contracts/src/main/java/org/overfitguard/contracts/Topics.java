@@ -14,8 +14,10 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.events.TrialPromoted;
 
 /**
  * Every Kafka topic of the system. Static topics are constants; per-run topics are built by
@@ -32,10 +34,10 @@ public final class Topics {
     public static final String CHECKPOINTS = "checkpoints";
     /** EvaluationCompleted; key runId. Also the evaluator's event-sourced early-stopping state. */
     public static final String EVALUATIONS = "evaluations";
-    /** StopRequested, CancelRequested; key runId. */
+    /** StopRequested, CancelRequested, TrialPromoted; key runId. */
     public static final String CONTROL = "control";
     /**
-     * TrialEvaluated, TrialJudged; key sweepId (not runId): the results of one ASHA sweep's trials in
+     * TrialEvaluated, TrialJudged, TrialEnded; key sweepId (not runId): the results of one ASHA sweep's trials in
      * one partition and one order, from which the tuner's decisions are derived.
      */
     public static final String TUNING = "tuning";
@@ -114,6 +116,14 @@ public final class Topics {
         }
 
         public String trialJudged(TrialJudged e) {
+            return TUNING;
+        }
+
+        public String trialPromoted(TrialPromoted e) {
+            return CONTROL;
+        }
+
+        public String trialEnded(TrialEnded e) {
             return TUNING;
         }
     };

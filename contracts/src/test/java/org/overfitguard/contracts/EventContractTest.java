@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.EventContract;
@@ -23,6 +24,7 @@ class EventContractTest {
     /** Fields that may be absent: what the events' Javadoc says is "or null". */
     private static final Map<String, Set<String>> NULLABLE = Map.of(
             "RunRequested", Set.of("sweep_id", "variant", "asha"),
+            "RunReleased", Set.of("paused_at_rung"),
             "DatasetPrepared", Set.of("source_entropy_nats_per_token", "entropy_method"),
             "RunCompleted", Set.of("best_step", "best_held_out_loss", "final_model_path", "final_checkpoint"),
             "EvaluationCompleted", Set.of("error", "train_loss", "gap", "sample", "best_value", "best_step",
@@ -96,7 +98,8 @@ class EventContractTest {
         Map<AshaSchedule, String> bad = Map.of(new AshaSchedule(0, 3, 100), "asha.min_budget must be >= 1, was 0",
                 new AshaSchedule(10, 1, 100), "asha.reduction_factor must be in [2, 1000], was 1",
                 new AshaSchedule(10, 3, 5), "asha.max_budget must be >= 10, was 5",
-                new AshaSchedule(1, 2, Long.MAX_VALUE), "asha.max_budget must be at most 32 rungs above min_budget 1");
+                new AshaSchedule(1, 2, Long.MAX_VALUE), "asha.max_budget must be at most 32 rungs above min_budget 1",
+                new AshaSchedule(90, 3, 810, AshaMode.PROMOTION, 0), "asha.trials must be in [1, 100000], was 0");
         bad.forEach((schedule, message) -> {
             List<String> v = EventContract.violations(RunRequested.of("r3", r.spec(), "sweep-3", "t", schedule));
             assertTrue(v.stream().anyMatch(x -> x.startsWith(message)), schedule + ": " + v);

@@ -73,6 +73,6 @@ class EventJsonTest {
         for (Event e : SampleEvents.all()) {
             assertEquals(e.getClass().getSimpleName(), e.type());
         }
-        assertEquals(13, Arrays.stream(Event.class.getPermittedSubclasses()).count());
+        assertEquals(15, Arrays.stream(Event.class.getPermittedSubclasses()).count());
     }
 }

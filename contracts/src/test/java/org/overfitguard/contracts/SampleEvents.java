@@ -2,6 +2,7 @@ package org.overfitguard.contracts;
 
 import java.time.Instant;
 import java.util.List;
+import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
@@ -19,8 +20,10 @@ import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.events.StopReason;
 import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.events.TrialDecision;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
 import org.overfitguard.contracts.events.TrialJudgedBuilder;
+import org.overfitguard.contracts.events.TrialPromotedBuilder;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /** One filled-in instance of every event type, with non-default values in every field. */
@@ -53,13 +56,17 @@ final class SampleEvents {
                         .monitor("heldout_loss").atStep(300).bestStep(200L).bestValue(1.5).bestCheckpoint("/ckpt/r1/step-000200")
                         .detail("held-out loss 9.1 is worse than divergence_threshold 5.0").build(),
                 new CancelRequested("r1", "e10", T, "user request"),
-                new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked"),
+                new RunReleased("r1", "e11", T, "trainer-a", 230, "partition revoked", null),
+                RunReleased.paused("r3", "trainer-a", 90, 0),
+                TrialPromotedBuilder.builder().runId("r3").eventId("e15").timestamp(T).sweepId("sweep-3").rung(0).untilStep(270).build(),
+                new TrialEnded("r3", "e16", T, "sweep-3", "patience_exhausted"),
                 new RunRequested("r2", "e12", T, spec, "sweep-2", "trial-07", new AshaSchedule(50, 3, 1350)),
                 TrialEvaluatedBuilder.builder().runId("r2").eventId("e13").timestamp(T).sweepId("sweep-2")
                         .schedule(new AshaSchedule(50, 3, 1350)).step(150).heldOutLoss(1.7).monitor("heldout_loss").bestStep(100L)
                         .bestValue(1.69).bestCheckpoint("/ckpt/r2/step-000100").build(),
                 TrialJudgedBuilder.builder().runId("r2").eventId("e14").timestamp(T).sweepId("sweep-2").rung(1).rungStep(150)
-                        .step(150).heldOutLoss(1.7).rank(3).reached(4).kept(2).decision(TrialDecision.PRUNE).build());
+                        .step(150).heldOutLoss(1.7).rank(3).reached(4).kept(2).decision(TrialDecision.PRUNE).build(),
+                new RunRequested("r3", "e17", T, spec, "sweep-3", "t03", new AshaSchedule(90, 3, 810, AshaMode.PROMOTION, 27)));
     }
 
     private SampleEvents() {

@@ -16,8 +16,10 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.events.TrialPromoted;
 
 /** Everything seen of one run, in arrival order: what the progress view draws and the tests check. */
 public final class RunTracker {
@@ -104,6 +106,14 @@ public final class RunTracker {
         }
 
         public Void trialJudged(TrialJudged e) {
+            return null;
+        }
+
+        public Void trialPromoted(TrialPromoted x) {
+            return null;
+        }
+
+        public Void trialEnded(TrialEnded x) {
             return null;
         }
     };

@@ -5,15 +5,32 @@ import java.util.List;
 
 /**
  * How the tuner judges the trials of an ASHA sweep (carried by each trial's RunRequested, and by
- * its TrialEvaluated): rungs at {@code minBudget * reductionFactor^k} steps below {@code maxBudget};
- * at each rung a trial goes on only if it is in the top 1/reductionFactor of the trials that reached
- * it so far.
+ * its TrialEvaluated): rungs at {@code minBudget * reductionFactor^k} steps below {@code maxBudget}.
+ * <ul>
+ * <li>{@code stopping} (or absent): a trial trains on past each rung and is stopped there unless it
+ * is in the top 1/reductionFactor of the trials that reached it so far;</li>
+ * <li>{@code promotion}: a trial pauses at each rung (its trainer takes other work) until the tuner
+ * promotes it (TrialPromoted) or prunes it; the paper's form, which spends no step on a trial
+ * before it has earned it.</li>
+ * </ul>
  *
  * @param minBudget       the first rung, in training steps (>= 1)
  * @param reductionFactor η, at least 2
  * @param maxBudget       the trials' training.max_steps; no rung at or above it
+ * @param mode            stopping or promotion; null means stopping (records written before there was a choice)
+ * @param trials          how many trials the sweep has: the promotion form knows from it when a rung is complete
  */
-public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget) {
+public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget, AshaMode mode, int trials) {
+
+    /** The stopping form, as before there was a choice. */
+    public AshaSchedule(long minBudget, int reductionFactor, long maxBudget) {
+        this(minBudget, reductionFactor, maxBudget, AshaMode.STOPPING, 0);
+    }
+
+    /** Whether trials pause at the rungs and wait to be promoted. */
+    public boolean promotion() {
+        return mode == AshaMode.PROMOTION;
+    }
 
     /** The rung budgets, lowest first; empty unless min_budget >= 1 and eta >= 2. */
     public List<Long> rungs() {
@@ -25,5 +42,15 @@ public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget) 
             rungs.add(r);
         }
         return rungs;
+    }
+
+    /**
+     * Under promotion, the step a trial may train to once it was promoted from rungs 0..{@code
+     * promotedThrough} (-1: from none): the next rung, or max_budget past the last one.
+     */
+    public long trainUntil(int promotedThrough) {
+        List<Long> rungs = rungs();
+        int next = promotedThrough + 1;
+        return next >= 0 && next < rungs.size() ? rungs.get(next) : maxBudget;
     }
 }

@@ -25,9 +25,12 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = CancelRequested.class, name = "CancelRequested"),
         @JsonSubTypes.Type(value = TrialEvaluated.class, name = "TrialEvaluated"),
         @JsonSubTypes.Type(value = TrialJudged.class, name = "TrialJudged"),
+        @JsonSubTypes.Type(value = TrialPromoted.class, name = "TrialPromoted"),
+        @JsonSubTypes.Type(value = TrialEnded.class, name = "TrialEnded"),
 })
 public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased, StepMetrics,
-        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested, TrialEvaluated, TrialJudged {
+        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested, TrialEvaluated, TrialJudged,
+        TrialPromoted, TrialEnded {
 
     String runId();
 
@@ -77,6 +80,10 @@ public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared,
         R trialEvaluated(TrialEvaluated e);
 
         R trialJudged(TrialJudged e);
+
+        R trialPromoted(TrialPromoted e);
+
+        R trialEnded(TrialEnded e);
     }
 
     /** The wire type name, also the CloudEvents type. */

@@ -69,6 +69,9 @@ public final class EventContract {
             c.name("trainer_id", e.trainerId());
             c.atLeast("at_step", e.atStep(), 0);
             c.text("reason", e.reason());
+            if (e.pausedAtRung() != null) {
+                c.range("paused_at_rung", e.pausedAtRung(), 0, MAX_RUNGS - 1);
+            }
         } else if (event instanceof RunFailed e) {
             c.name("service", e.service());
             c.text("reason", e.reason());
@@ -114,6 +117,13 @@ public final class EventContract {
             c.range("rank", e.rank(), 1, Math.max(1, e.reached()));
             c.range("kept", e.kept(), 1, Math.max(1, e.reached()));
             c.required("decision", e.decision());
+        } else if (event instanceof TrialPromoted e) {
+            c.sweepId(e.sweepId());
+            c.range("rung", e.rung(), 0, MAX_RUNGS - 1);
+            c.atLeast("until_step", e.untilStep(), 1);
+        } else if (event instanceof TrialEnded e) {
+            c.sweepId(e.sweepId());
+            c.name("reason", e.reason());
         }
         return List.copyOf(c.violations);
     }
@@ -143,6 +153,8 @@ public final class EventContract {
 
     /** The most rungs an ASHA schedule may have (min_budget * eta^k below max_budget). */
     public static final int MAX_RUNGS = 32;
+    /** The most trials one sweep's schedule may name. */
+    public static final int MAX_TRIALS = 100_000;
 
     private void asha(String field, AshaSchedule a) {
         atLeast(field + ".min_budget", a.minBudget(), 1);
@@ -150,6 +162,11 @@ public final class EventContract {
         atLeast(field + ".max_budget", a.maxBudget(), Math.max(1, a.minBudget()));
         if (a.minBudget() >= 1 && a.reductionFactor() >= 2 && a.rungs().size() > MAX_RUNGS) {
             fail(field + ".max_budget", a.maxBudget(), "at most " + MAX_RUNGS + " rungs above min_budget " + a.minBudget());
+        }
+        if (a.promotion()) {
+            range(field + ".trials", a.trials(), 1, MAX_TRIALS);
+        } else {
+            range(field + ".trials", a.trials(), 0, MAX_TRIALS);
         }
     }
 

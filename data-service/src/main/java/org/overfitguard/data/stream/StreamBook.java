@@ -15,8 +15,10 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.events.TrialPromoted;
 import org.overfitguard.messaging.PartitionedBook;
 
 /**
@@ -103,6 +105,14 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
         }
 
         public Entry trialJudged(TrialJudged t) {
+            return e;
+        }
+
+        public Entry trialPromoted(TrialPromoted x) {
+            return e;
+        }
+
+        public Entry trialEnded(TrialEnded x) {
             return e;
         }
 

@@ -21,6 +21,7 @@ import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopRequestedBuilder;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
 import org.overfitguard.contracts.spec.RunSpec;
@@ -67,6 +68,7 @@ public class EvaluationWorker {
 
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
     private final BlockingDeque<EvaluationCompleted> forwards = new LinkedBlockingDeque<>();
+    private final BlockingDeque<TrialEnded> ends = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
     private DeadLetters deadLetters;
     private SupervisedLoop loop;
@@ -100,11 +102,19 @@ public class EvaluationWorker {
         forwards.add(evaluation);
     }
 
+    /** Forwards a trial's end to the tuner, from the worker's thread (after the trial's last result). */
+    public void forwardEnd(TrialEnded end) {
+        ends.add(end);
+    }
+
     private void work(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
         while (!heartbeat.closing()) {
             heartbeat.beat();
             for (EvaluationCompleted e; (e = forwards.peek()) != null; forwards.poll()) {
                 forward(e); // a failure throws: the loop restarts and tries again
+            }
+            for (TrialEnded e; (e = ends.peek()) != null; ends.poll()) {
+                events.publish(e);
             }
             CheckpointSaved c = queue.poll(1, TimeUnit.SECONDS);
             if (c == null || book.isEvaluated(c.runId(), c.step())) {

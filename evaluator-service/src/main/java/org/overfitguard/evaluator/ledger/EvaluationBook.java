@@ -13,6 +13,7 @@ import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.evaluator.policy.StopState;
 
 /**
@@ -28,6 +29,7 @@ public class EvaluationBook {
         int partition;
         Trial trial;
         boolean ended;
+        String endReason;
         StopState state = StopState.INITIAL;
         EvaluationCompleted last;
         EvaluationCompleted lastOk;
@@ -98,12 +100,39 @@ public class EvaluationBook {
         }
     }
 
-    /** From topic runs: the run ended (completed or failed); its results need no forwarding again. */
-    public synchronized void ended(String runId) {
+    /**
+     * From topic runs: the run ended (completed or failed); its results need no forwarding again.
+     * Returns the trial's end for the tuner when it is a trial that had not ended before, else null.
+     */
+    public synchronized TrialEnded ended(String runId, String reason) {
         RunEvaluations r = runs.get(runId);
-        if (r != null) {
-            r.ended = true;
+        if (r == null || r.ended) {
+            return null;
         }
+        r.ended = true;
+        r.endReason = reason;
+        return r.trial == null ? null : TrialEnded.of(runId, r.trial.sweepId(), reason);
+    }
+
+    /**
+     * The ends of the trials of every sweep that still has a trial running: forwarded again on
+     * catching up, in case the evaluator died between reading an end and forwarding it (the tuner
+     * counts each once). Sweeps whose trials all ended need nothing more.
+     */
+    public synchronized List<TrialEnded> trialEndsOfOpenSweeps() {
+        Set<String> open = new HashSet<>();
+        runs.values().forEach(r -> {
+            if (r.trial != null && !r.ended) {
+                open.add(r.trial.sweepId());
+            }
+        });
+        List<TrialEnded> ends = new ArrayList<>();
+        new java.util.TreeMap<>(runs).forEach((id, r) -> {
+            if (r.trial != null && r.ended && open.contains(r.trial.sweepId())) {
+                ends.add(TrialEnded.of(id, r.trial.sweepId(), r.endReason));
+            }
+        });
+        return ends;
     }
 
     /** The run's sweep and schedule if it is an ASHA trial, else null. */

@@ -11,6 +11,7 @@ import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
 import org.overfitguard.contracts.events.RunRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.evaluator.EvaluatorConfig;
 import org.overfitguard.evaluator.evaluate.EvaluationWorker;
 import org.overfitguard.messaging.EventLedger;
@@ -32,6 +33,8 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
     EvaluationWorker worker;
     @Inject
     EvaluatorConfig config;
+
+    private volatile boolean caughtUp;
 
     @Override
     protected String instanceId() {
@@ -57,15 +60,21 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
         } else if (event instanceof RunRequested r) {
             book.requested(r, partition);
         } else if (event instanceof RunCompleted || event instanceof RunFailed) {
-            book.ended(event.runId());
+            String reason = event instanceof RunCompleted c ? c.reason().name().toLowerCase(java.util.Locale.ROOT) : "failed";
+            TrialEnded end = book.ended(event.runId(), reason);
+            if (end != null && caughtUp) {
+                worker.forwardEnd(end); // while replaying, the ends of open sweeps are forwarded once caught up
+            }
         }
     }
 
     @Override
     public void setCaughtUp(boolean caughtUp) {
+        this.caughtUp = caughtUp;
         book.setCaughtUp(caughtUp).forEach(worker::submit);
         if (caughtUp) {
             book.lastTrialResults().values().forEach(worker::forwardAgain);
+            book.trialEndsOfOpenSweeps().forEach(worker::forwardEnd);
         }
     }
 

@@ -10,15 +10,18 @@ import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
 import org.overfitguard.evaluator.policy.Asha;
+import org.overfitguard.evaluator.policy.AshaPromotion;
 import org.overfitguard.messaging.EventLedger;
 
 /**
  * The tuner's state, folded from topic tuning (key sweep id, replayed from the start): per sweep,
- * the ASHA rule fed with every TrialEvaluated in the order of the sweep's partition, and the
- * judgements already published (TrialJudged). A judgement the rule makes that is not on the topic
+ * the ASHA rule (stopping or promotion form, {@link Asha} or {@link AshaPromotion}) fed with every
+ * TrialEvaluated and TrialEnded in the order of the sweep's partition, and the judgements already
+ * published (TrialJudged). A judgement the rule makes that is not on the topic
  * yet is due: the {@link TunerWorker} publishes it once the ledger has caught up. So a tuner that
  * is killed and restarted recomputes the same decisions from the same order and publishes only the
  * ones it had not published before.
@@ -28,8 +31,12 @@ public class TunerBook implements EventLedger.Listener {
 
     private static final Logger LOG = Logger.getLogger(TunerBook.class);
 
-    /** A judgement to publish, with the result it was made on (whose best checkpoint a pruned trial ends on). */
-    public record Due(TrialEvaluated result, Asha.Judgement judgement) {
+    /**
+     * A judgement to publish: the trial's latest result (whose best checkpoint a pruned trial ends
+     * on), the decision, and the step and loss it was made at (the trial's result at the rung).
+     * {@code promotion}: a paused trial of the promotion form, whose CONTINUE is a TrialPromoted.
+     */
+    public record Due(TrialEvaluated result, Asha.Judgement judgement, long step, double loss, boolean promotion) {
         Key key() {
             return new Key(result.runId(), judgement.rung());
         }
@@ -40,7 +47,10 @@ public class TunerBook implements EventLedger.Listener {
 
     private static final class Sweep {
         int partition;
-        Asha asha;
+        Asha asha; // the stopping form
+        AshaPromotion promotion; // or the promotion form: one of the two, from the first result's schedule
+        final Map<String, TrialEvaluated> latest = new HashMap<>();
+        final List<String> endedBeforeAnyResult = new ArrayList<>();
         final Map<Key, Due> undecided = new LinkedHashMap<>();
         final Set<Key> judged = new HashSet<>();
     }
@@ -51,20 +61,28 @@ public class TunerBook implements EventLedger.Listener {
     @Override
     public synchronized void apply(Event event, int partition) {
         if (event instanceof TrialEvaluated e) {
-            Sweep s = sweeps.computeIfAbsent(e.sweepId(), id -> new Sweep());
-            s.partition = partition;
-            if (s.asha == null) {
-                s.asha = new Asha(e.schedule());
+            Sweep s = sweep(e.sweepId(), partition);
+            s.latest.put(e.runId(), e);
+            if (s.asha == null && s.promotion == null) {
+                start(s, e);
             }
-            Asha.Judgement j = s.asha.record(e.runId(), e.step(), e.heldOutLoss());
-            Due due = new Due(e, j);
-            if (j.isDecision() && !s.judged.contains(due.key())) {
-                s.undecided.put(due.key(), due);
-                notifyAll();
+            if (s.promotion != null) {
+                s.promotion.record(e.runId(), e.step(), e.heldOutLoss()).forEach(d -> due(s, d));
+            } else {
+                Asha.Judgement j = s.asha.record(e.runId(), e.step(), e.heldOutLoss());
+                if (j.isDecision()) {
+                    due(s, new Due(e, j, e.step(), e.heldOutLoss(), false));
+                }
+            }
+        } else if (event instanceof TrialEnded e) {
+            Sweep s = sweep(e.sweepId(), partition);
+            if (s.promotion != null) {
+                s.promotion.ended(e.runId()).forEach(d -> due(s, d));
+            } else if (s.asha == null) {
+                s.endedBeforeAnyResult.add(e.runId()); // the schedule (and so the form) comes with the first result
             }
         } else if (event instanceof TrialJudged j) {
-            Sweep s = sweeps.computeIfAbsent(j.sweepId(), id -> new Sweep());
-            s.partition = partition;
+            Sweep s = sweep(j.sweepId(), partition);
             Key key = new Key(j.runId(), j.rung());
             s.judged.add(key);
             Due mine = s.undecided.remove(key);
@@ -72,6 +90,35 @@ public class TunerBook implements EventLedger.Listener {
                 LOG.warnf("sweep %s: trial %s was judged %s at rung %d on the topic, but the rule says %s", j.sweepId(), j.runId(),
                         j.decision(), j.rung(), mine.judgement().decision());
             }
+        }
+    }
+
+    private Sweep sweep(String sweepId, int partition) {
+        Sweep s = sweeps.computeIfAbsent(sweepId, id -> new Sweep());
+        s.partition = partition;
+        return s;
+    }
+
+    private void start(Sweep s, TrialEvaluated first) {
+        if (first.schedule().promotion()) {
+            s.promotion = new AshaPromotion(first.schedule());
+            s.endedBeforeAnyResult.forEach(trial -> s.promotion.ended(trial).forEach(d -> due(s, d)));
+        } else {
+            s.asha = new Asha(first.schedule());
+        }
+        s.endedBeforeAnyResult.clear();
+    }
+
+    private void due(Sweep s, AshaPromotion.Decision d) {
+        Asha.Judgement j = new Asha.Judgement(d.promote() ? Asha.Decision.CONTINUE : Asha.Decision.PRUNE, d.rung(), d.rungStep(),
+                d.rank(), d.reached(), d.kept());
+        due(s, new Due(s.latest.get(d.trial()), j, d.step(), d.loss(), true));
+    }
+
+    private void due(Sweep s, Due due) {
+        if (!s.judged.contains(due.key())) {
+            s.undecided.put(due.key(), due);
+            notifyAll();
         }
     }
 

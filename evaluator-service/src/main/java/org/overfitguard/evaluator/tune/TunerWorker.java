@@ -14,6 +14,7 @@ import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.events.TrialDecision;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudgedBuilder;
+import org.overfitguard.contracts.events.TrialPromotedBuilder;
 import org.overfitguard.evaluator.evaluate.EvaluatorEvents;
 import org.overfitguard.evaluator.evaluate.EvaluatorMetrics;
 import org.overfitguard.evaluator.policy.Asha;
@@ -22,7 +23,8 @@ import org.overfitguard.messaging.supervision.SupervisedLoop;
 
 /**
  * Publishes the tuner's due judgements: for a pruned trial a StopRequested (reason pruned, with the
- * trial's best checkpoint as its result) first, then the TrialJudged that records the judgement.
+ * trial's best checkpoint as its result) first, for a promoted paused trial a TrialPromoted, then
+ * the TrialJudged that records the judgement.
  * Dying between the two leaves the judgement due, so it is published again on restart: the trainer
  * ignores a second stop, and a TrialJudged is on the topic once.
  */
@@ -67,24 +69,30 @@ public class TunerWorker {
         TrialEvaluated r = due.result();
         Asha.Judgement j = due.judgement();
         boolean prune = j.decision() == Asha.Decision.PRUNE;
+        if (!prune && due.promotion()) {
+            events.publish(TrialPromotedBuilder.builder().runId(r.runId()).eventId(Event.newId()).timestamp(Event.now())
+                    .sweepId(r.sweepId()).rung(j.rung()).untilStep(r.schedule().trainUntil(j.rung())).build());
+        }
         if (prune) {
             events.publish(StopRequestedBuilder.builder().runId(r.runId()).eventId(Event.newId()).timestamp(Event.now())
                     .reason(StopReason.PRUNED).monitor(r.monitor()).atStep(r.step()).bestStep(r.bestStep()).bestValue(r.bestValue())
-                    .bestCheckpoint(r.bestCheckpoint()).detail(explain(r, j)).build());
+                    .bestCheckpoint(r.bestCheckpoint()).detail(explain(due)).build());
             metrics.stopped(StopReason.PRUNED);
         }
         events.publish(TrialJudgedBuilder.builder().runId(r.runId()).eventId(Event.newId()).timestamp(Event.now())
-                .sweepId(r.sweepId()).rung(j.rung()).rungStep(j.rungStep()).step(r.step()).heldOutLoss(r.heldOutLoss())
+                .sweepId(r.sweepId()).rung(j.rung()).rungStep(j.rungStep()).step(due.step()).heldOutLoss(due.loss())
                 .rank(j.rank()).reached(j.reached()).kept(j.kept()).decision(prune ? TrialDecision.PRUNE : TrialDecision.CONTINUE)
                 .build());
         book.published(due);
         LOG.infof("sweep %s: trial %s %s at rung %d (%d steps): rank %d of %d, top %d go on", r.sweepId(), r.runId(),
-                prune ? "pruned" : "continues", j.rung(), j.rungStep(), j.rank(), j.reached(), j.kept());
+                prune ? "pruned" : due.promotion() ? "promoted" : "continues", j.rung(), j.rungStep(), j.rank(), j.reached(), j.kept());
     }
 
-    static String explain(TrialEvaluated r, Asha.Judgement j) {
+    static String explain(TunerBook.Due due) {
+        TrialEvaluated r = due.result();
+        Asha.Judgement j = due.judgement();
         return String.format(Locale.ROOT, "held-out loss %.4f at step %d ranks %d of the %d trials that reached rung %d (%d steps);"
-                + " only the top %d go on (reduction_factor %d)", r.heldOutLoss(), r.step(), j.rank(), j.reached(), j.rung(),
-                j.rungStep(), j.kept(), r.schedule().reductionFactor());
+                + " only the top %d go on (reduction_factor %d%s)", due.loss(), due.step(), j.rank(), j.reached(), j.rung(),
+                j.rungStep(), j.kept(), r.schedule().reductionFactor(), due.promotion() ? ", every trial of the sweep reached the rung or ended" : "");
     }
 }

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.TrialDecision;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
 import org.overfitguard.contracts.events.TrialJudged;
@@ -68,5 +70,35 @@ class TunerBookTest {
         book.apply(result("a", 100, 2.0), 1);
         book.apply(judged(first), 1);
         assertEquals(List.of(), book.awaitDue(1));
+    }
+
+    /**
+     * The promotion form: a paused trial is promoted once it is in the top floor(n/eta), an end closes
+     * the rung (the rest pruned, each judgement due once), and an end read before the sweep's first
+     * result counts too.
+     */
+    @Test
+    void thePromotionFormPromotesOnEarnedPlacesAndClosesARungOnTheLastEnd() throws Exception {
+        AshaSchedule promotion = new AshaSchedule(100, 3, 900, AshaMode.PROMOTION, 4);
+        java.util.function.BiFunction<String, Double, TrialEvaluated> at100 = (run, loss) -> TrialEvaluatedBuilder.builder().runId(run)
+                .eventId(Event.newId()).timestamp(Event.now()).sweepId("sweep-2").schedule(promotion).step(100).heldOutLoss(loss)
+                .monitor("heldout_loss").bestStep(100L).bestValue(loss).bestCheckpoint("/ckpt/" + run + "/100").build();
+        TunerBook book = new TunerBook();
+        book.setCaughtUp(true);
+        book.apply(TrialEnded.of("d", "sweep-2", "failed"), 0); // failed before any evaluation
+        book.apply(at100.apply("a", 2.0), 0);
+        book.apply(at100.apply("b", 2.5), 0);
+        assertEquals(List.of(), book.awaitDue(1), "two of four: nobody has earned a place yet");
+        book.apply(at100.apply("c", 1.5), 0); // the rung is complete: a, b, c reached it, d ended
+        List<TunerBook.Due> due = book.awaitDue(1);
+        assertEquals(List.of("c CONTINUE promotion 1 of 3", "a PRUNE promotion 2 of 3", "b PRUNE promotion 3 of 3"), due.stream()
+                .map(d -> d.result().runId() + " " + d.judgement().decision() + (d.promotion() ? " promotion " : " ")
+                        + d.judgement().rank() + " of " + d.judgement().reached()).toList());
+        due.forEach(book::published);
+        book.apply(TrialEnded.of("a", "sweep-2", "pruned"), 0); // the pruned trials' ends come back
+        book.apply(TrialEnded.of("d", "sweep-2", "failed"), 0); // and an end forwarded again after a restart
+        assertEquals(List.of(), book.awaitDue(1));
+        assertTrue(TunerWorker.explain(due.get(1)).contains("ranks 2 of the 3 trials that reached rung 0 (100 steps)"),
+                TunerWorker.explain(due.get(1)));
     }
 }

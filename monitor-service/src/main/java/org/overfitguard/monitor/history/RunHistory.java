@@ -20,8 +20,10 @@ import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StepMetrics;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.events.TrialPromoted;
 import org.overfitguard.contracts.spec.RunSpec;
 
 /**
@@ -46,6 +48,8 @@ public final class RunHistory {
 
     private RunRequested requested;
     private RunStarted started;
+    private int pausedAtRung = -1;
+    private int promotedThrough = -1;
     private DatasetPrepared dataset;
     private StopRequested stop;
     private RunCompleted completion;
@@ -105,7 +109,10 @@ public final class RunHistory {
         }
 
         public Void runReleased(RunReleased e) {
-            return null; // a trainer let the run go; nothing to show until it starts again
+            if (e.pausedAtRung() != null) {
+                pausedAtRung = Math.max(pausedAtRung, e.pausedAtRung()); // a trial waits at its rung
+            }
+            return null; // otherwise a trainer let the run go; nothing to show until it starts again
         }
 
         public Void stepMetrics(StepMetrics e) {
@@ -139,6 +146,15 @@ public final class RunHistory {
         public Void trialJudged(TrialJudged e) {
             return null; // a pruned trial shows as its StopRequested and RunCompleted(pruned)
         }
+
+        public Void trialPromoted(TrialPromoted x) {
+            promotedThrough = Math.max(promotedThrough, x.rung());
+            return null;
+        }
+
+        public Void trialEnded(TrialEnded x) {
+            return null; // a promotion shows as the trial training on; its end as RunCompleted
+        }
     };
 
     private void step(StepMetrics m) {
@@ -167,6 +183,9 @@ public final class RunHistory {
         }
         if (completion != null) {
             return completion.reason() == CompletionReason.CANCELLED ? RunState.CANCELLED : RunState.COMPLETED;
+        }
+        if (pausedAtRung > promotedThrough && stop == null) {
+            return RunState.PAUSED;
         }
         if (started != null || !steps.isEmpty() || !evaluations.isEmpty() || checkpoints > 0) {
             return RunState.RUNNING;

@@ -8,6 +8,8 @@ public enum RunState {
     PENDING,
     /** A trainer took it, or training progress was seen. */
     RUNNING,
+    /** A trial of a promotion-form ASHA sweep waiting at a rung to be promoted or pruned. */
+    PAUSED,
     /** Ended on its final model (early stop or max steps). */
     COMPLETED,
     /** Ended by a user's cancel. */

@@ -90,11 +90,13 @@ public class RunBook extends PartitionedBook<RunRecord> {
      * interrupted it), then a pending request, fairly: from the sweep (a lone run is a sweep of
      * its own) that has had the fewest runs trained here so far, the oldest first. So a run
      * submitted behind a 27-trial sweep waits for one trial, not for all of them, and two sweeps
-     * take turns. A taken run is not handed out again unless {@link #release}d.
+     * take turns. A taken run is not handed out again unless {@link #release}d; a trial paused at an
+     * ASHA rung waits for its promotion (then, having started, it goes first, as the paper's
+     * promotions do).
      */
     public synchronized Optional<RunRecord> take() {
         Collection<RunRecord> candidates = runs.values().stream()
-                .filter(r -> r.requested != null && !r.finished() && !r.taken).toList();
+                .filter(r -> r.requested != null && !r.finished() && !r.taken && !r.paused()).toList();
         Map<String, Long> trained = runs.values().stream().filter(r -> r.requested != null && (r.taken || r.started != null || r.finished()))
                 .collect(java.util.stream.Collectors.groupingBy(RunBook::share, java.util.stream.Collectors.counting()));
         Optional<RunRecord> next = candidates.stream().filter(r -> r.started != null).min(Comparator.comparingLong(r -> r.order))
@@ -116,6 +118,39 @@ public class RunBook extends PartitionedBook<RunRecord> {
                 .toList();
         cancelled.forEach(r -> r.taken = true);
         return cancelled.stream().map(RunRecord::copy).toList();
+    }
+
+    /**
+     * This replica paused the trial at {@code rung} (its RunReleased may not have come back yet):
+     * handed back, and not taken again before a promotion, stop or cancel.
+     */
+    public synchronized void pausedHere(String runId, int rung) {
+        RunRecord r = runs.get(runId);
+        if (r != null) {
+            r.pausedAtRung = Math.max(r.pausedAtRung, rung);
+            r.taken = false;
+        }
+        changed();
+    }
+
+    /** The step the run may train to now (see {@link RunRecord#trainUntil}); unbounded when the run is not known here. */
+    public synchronized long trainUntil(String runId) {
+        RunRecord r = runs.get(runId);
+        return r == null || r.requested == null ? Long.MAX_VALUE : r.trainUntil();
+    }
+
+    /** The highest ASHA rung of the trial at or below {@code step} (0 when there is none). */
+    public synchronized int rungAt(String runId, long step) {
+        RunRecord r = runs.get(runId);
+        java.util.List<Long> rungs = r == null || r.requested == null || r.requested.asha() == null ? java.util.List.of()
+                : r.requested.asha().rungs();
+        int rung = 0;
+        for (int k = 0; k < rungs.size(); k++) {
+            if (rungs.get(k) <= step) {
+                rung = k;
+            }
+        }
+        return rung;
     }
 
     /** Hands a taken run back (its worker could not carry it on); it is taken again later. */

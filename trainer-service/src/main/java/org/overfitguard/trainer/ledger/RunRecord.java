@@ -14,6 +14,7 @@ import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.StopRequested;
+import org.overfitguard.contracts.events.TrialPromoted;
 import org.overfitguard.lm.export.ModelCard;
 
 /**
@@ -49,6 +50,9 @@ public final class RunRecord {
     int startsFromSameStep;
     /** RunReleased events since those starts: attempts that let the run go cleanly, not attempts that died */
     int releasesFromSameStep;
+    /** a promotion-form ASHA trial: the highest rung it paused at (-1: none) and was promoted from (-1: none) */
+    int pausedAtRung = -1;
+    int promotedThrough = -1;
 
     RunRecord(String runId) {
         this.runId = runId;
@@ -64,8 +68,13 @@ public final class RunRecord {
             releasesFromSameStep = sameStep ? releasesFromSameStep : 0;
             started = e;
             firstStarted = firstStarted == null ? e.timestamp() : firstStarted;
-        } else if (event instanceof RunReleased) {
+        } else if (event instanceof RunReleased e) {
             releasesFromSameStep = Math.min(startsFromSameStep, releasesFromSameStep + 1);
+            if (e.pausedAtRung() != null) {
+                pausedAtRung = Math.max(pausedAtRung, e.pausedAtRung());
+            }
+        } else if (event instanceof TrialPromoted e) {
+            promotedThrough = Math.max(promotedThrough, e.rung());
         } else if (event instanceof DatasetPrepared e) {
             dataset = e;
         } else if (event instanceof RunCompleted e) {
@@ -97,7 +106,28 @@ public final class RunRecord {
         if (completed != null) {
             return completed.reason() == CompletionReason.CANCELLED ? RunStatus.CANCELLED : RunStatus.COMPLETED;
         }
+        if (paused()) {
+            return RunStatus.PAUSED;
+        }
         return started != null ? RunStatus.RUNNING : RunStatus.PENDING;
+    }
+
+    /**
+     * A trial of a promotion-form ASHA sweep that waits at a rung: not handed out until the tuner
+     * promotes it (TrialPromoted), or a stop (pruned, or its own early stop) or a cancel ends it.
+     */
+    public boolean paused() {
+        return pausedAtRung > promotedThrough && stop == null && cancel == null && !finished();
+    }
+
+    /**
+     * The step the run may train to now: max_steps, or under the promotion form of ASHA the next
+     * rung it has not been promoted past.
+     */
+    public long trainUntil() {
+        long max = requested.spec().training().maxSteps();
+        return requested.asha() != null && requested.asha().promotion() ? Math.min(max, requested.asha().trainUntil(promotedThrough))
+                : max;
     }
 
     RunRecord copy() {
@@ -119,6 +149,8 @@ public final class RunRecord {
         c.taken = taken;
         c.startsFromSameStep = startsFromSameStep;
         c.releasesFromSameStep = releasesFromSameStep;
+        c.pausedAtRung = pausedAtRung;
+        c.promotedThrough = promotedThrough;
         return c;
     }
 

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.EventContract;
 import org.overfitguard.contracts.json.Json;
@@ -31,6 +32,8 @@ import org.overfitguard.contracts.spec.RunSpecs;
  *   min_budget: 100           # asha: the first rung, in steps, a multiple of training.checkpoint_every
  *   reduction_factor: 3       # asha: eta (default 3)
  *   max_budget: 900           # asha: every trial's training.max_steps
+ *   mode: promotion           # asha: stopping (default: trials train on past a rung unless pruned there)
+ *                             #   or promotion (trials pause at each rung until the tuner promotes them)
  * </pre>
  * grid and random run every trial to its own end (max_steps or early stopping); asha also has the
  * tuner stop those that fall out of the top 1/eta at a rung. Everything wrong is one 400 naming each
@@ -45,7 +48,7 @@ public final class TuningPlanner {
     }
 
     private static final Set<String> FIELDS = Set.of("base", "space", "trials", "seed", "scheduler");
-    private static final Set<String> SCHEDULER_FIELDS = Set.of("kind", "min_budget", "reduction_factor", "max_budget");
+    private static final Set<String> SCHEDULER_FIELDS = Set.of("kind", "min_budget", "reduction_factor", "max_budget", "mode");
 
     private TuningPlanner() {
     }
@@ -83,7 +86,7 @@ public final class TuningPlanner {
                 errors.add(new FieldError("space.training.max_steps", "present", "absent under asha: scheduler.max_budget sets every trial's"));
             }
         } else if (sched != null && sched.isObject()) {
-            for (String f : List.of("min_budget", "reduction_factor", "max_budget")) {
+            for (String f : List.of("min_budget", "reduction_factor", "max_budget", "mode")) {
                 if (sched.has(f)) {
                     errors.add(new FieldError("scheduler." + f, sched.get(f).toString(), "absent unless scheduler.kind is asha"));
                 }
@@ -138,6 +141,9 @@ public final class TuningPlanner {
         if (!errors.isEmpty()) {
             throw new InvalidRunSpecException(errors.stream().distinct().toList());
         }
+        if (asha != null) { // the promotion form closes a rung once every trial of the sweep reached it or ended
+            asha = new AshaSchedule(asha.minBudget(), asha.reductionFactor(), asha.maxBudget(), asha.mode(), variants.size());
+        }
         return new Plan(kind, variants, asha, worst);
     }
 
@@ -152,7 +158,7 @@ public final class TuningPlanner {
         for (Iterator<String> it = sched.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!SCHEDULER_FIELDS.contains(f)) {
-                errors.add(new FieldError("scheduler." + FieldError.shorten(f, 60), "present", "one of kind, min_budget, reduction_factor, max_budget"));
+                errors.add(new FieldError("scheduler." + FieldError.shorten(f, 60), "present", "one of kind, min_budget, reduction_factor, max_budget, mode"));
             }
         }
         JsonNode k = sched.get("kind");
@@ -183,7 +189,17 @@ public final class TuningPlanner {
         if (min > 0 && max > 0 && max <= min) {
             errors.add(new FieldError("scheduler.max_budget", String.valueOf(max), "more than min_budget " + min + " (else there is no rung)"));
         }
-        AshaSchedule s = new AshaSchedule(Math.max(1, min), (int) eta, Math.max(1, max));
+        AshaMode mode = AshaMode.STOPPING;
+        JsonNode m = sched.get("mode");
+        if (m != null) {
+            String text = m.isTextual() ? m.asText().toUpperCase(Locale.ROOT) : "";
+            if (text.equals("STOPPING") || text.equals("PROMOTION")) {
+                mode = AshaMode.valueOf(text);
+            } else {
+                errors.add(new FieldError("scheduler.mode", FieldError.shorten(m.toString(), 40), "stopping or promotion"));
+            }
+        }
+        AshaSchedule s = new AshaSchedule(Math.max(1, min), (int) eta, Math.max(1, max), mode, 0);
         if (min > 0 && max > min && s.rungs().size() > EventContract.MAX_RUNGS) {
             errors.add(new FieldError("scheduler.max_budget", String.valueOf(max), "at most " + EventContract.MAX_RUNGS + " rungs above min_budget"));
         }

@@ -104,6 +104,17 @@ public class RunEnding {
         }
     }
 
+    /**
+     * Pauses a promotion-form ASHA trial at {@code rung} ({@code step} steps): RunReleased with the
+     * rung, and the run handed back to wait for the tuner. When the event cannot be sent, throws:
+     * the scheduler hands the run back, and its next start pauses it again from the same checkpoint.
+     */
+    void pause(String runId, long step, int rung) {
+        events.publish(RunReleased.paused(runId, config.instanceId(), step, rung));
+        book.pausedHere(runId, rung);
+        LOG.infof("run %s: paused at rung %d (%d steps) until the tuner promotes or prunes it", runId, rung, step);
+    }
+
     /** RunFailed; when even that cannot be sent, throws: the scheduler hands the run back and this is decided again. */
     void fail(String runId, String reason) {
         try {

@@ -178,6 +178,8 @@ public class RunExecutor {
         long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
         List<CompletableFuture<Void>> reports = new ArrayList<>();
         Ending outcome = Ending.MAX_STEPS;
+        long startStep = session.step();
+        boolean pause = false;
         try (BatchStream batches = new BatchStream(kafka, runId, fromOffset, resources.deadLetters(),
                 "trainer-batches-" + config.instanceId())) {
             while (session.step() < spec.training().maxSteps()) {
@@ -185,6 +187,10 @@ public class RunExecutor {
                 Ending signal = signal(runId);
                 if (signal != null) {
                     outcome = signal;
+                    break;
+                }
+                if (session.step() >= book.trainUntil(runId)) { // a promotion-form ASHA trial at a rung it was not promoted past
+                    pause = true;
                     break;
                 }
                 TokenBatch batch = batches.next(session.step(), () -> {
@@ -212,6 +218,14 @@ public class RunExecutor {
                 }
             }
             events.awaitReports(reports);
+            if (pause) {
+                if (session.step() > startStep && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
+                    checkpoints.write(runId, spec, session, dataset, batches.nextOffset(),
+                            checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy()); // the tuner judges the rung on it
+                }
+                ending.pause(runId, session.step(), book.rungAt(runId, session.step()));
+                return;
+            }
             if (outcome == Ending.MAX_STEPS && (lastCheckpoint == null || lastCheckpoint.step() != session.step())) {
                 lastCheckpoint = checkpoints.write(runId, spec, session, dataset, batches.nextOffset(),
                         checkpointWindow.isEmpty() ? Double.NaN : checkpointWindow.meanCrossEntropy());

@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.DoubleRange;
 import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
+import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.FieldError;
@@ -49,7 +50,9 @@ class TuningPlannerTest {
     void ashaDrawsTheTrialsAndGivesEachTheMaximumBudget() throws Exception {
         TuningPlanner.Plan p = plan(SPACE.formatted("{\"kind\": \"asha\", \"min_budget\": 100, \"max_budget\": 900}"));
         assertEquals(TuningPlanner.Kind.ASHA, p.kind());
-        assertEquals(new AshaSchedule(100, 3, 900), p.asha());
+        assertEquals(new AshaSchedule(100, 3, 900, AshaMode.STOPPING, 27), p.asha());
+        assertEquals(new AshaSchedule(100, 3, 900, AshaMode.PROMOTION, 27),
+                plan(SPACE.formatted("{\"kind\": \"asha\", \"min_budget\": 100, \"max_budget\": 900, \"mode\": \"promotion\"}")).asha());
         assertEquals(27, p.trials().size());
         assertEquals(27L * 900, p.worstCaseSteps());
         Set<Double> decays = new HashSet<>();
@@ -119,6 +122,12 @@ class TuningPlannerTest {
                 {"space": {"regularization.weight_decay": {"values": [0, 0.1]}}, "scheduler": {"kind": "random"}}"""));
         assertEquals(List.of("scheduler.max_budget absent -> a number of steps: every trial's training.max_steps"), errors("""
                 {"space": {"regularization.weight_decay": {"values": [0, 0.1]}}, "trials": 3, "scheduler": {"kind": "asha", "min_budget": 100}}"""));
+        assertEquals(List.of("scheduler.mode \"pause\" -> stopping or promotion"), errors("""
+                {"space": {"regularization.weight_decay": {"values": [0, 0.1]}}, "trials": 3,
+                 "scheduler": {"kind": "asha", "min_budget": 100, "max_budget": 300, "mode": "pause"}}"""));
+        assertEquals(List.of("scheduler.mode \"promotion\" -> absent unless scheduler.kind is asha"), errors("""
+                {"space": {"regularization.weight_decay": {"values": [0, 0.1]}}, "trials": 3,
+                 "scheduler": {"kind": "random", "mode": "promotion"}}"""));
     }
 
     @Test
