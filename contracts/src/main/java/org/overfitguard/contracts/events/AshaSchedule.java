@@ -19,12 +19,19 @@ import java.util.List;
  * @param maxBudget       the trials' training.max_steps; no rung at or above it
  * @param mode            stopping or promotion; null means stopping (records written before there was a choice)
  * @param trials          how many trials the sweep has: the promotion form knows from it when a rung is complete
+ * @param bootstrap       promotion form: no trial is promoted from a rung before this many reached it (or the
+ *                        rung is complete); 0, the paper's rule, promotes as soon as floor(n/eta) >= 1. As Optuna's
+ *                        successive-halving pruner's bootstrap_count: set to the number of trials, rungs are synchronous
  */
-public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget, AshaMode mode, int trials) {
+public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget, AshaMode mode, int trials, int bootstrap) {
+
+    public AshaSchedule(long minBudget, int reductionFactor, long maxBudget, AshaMode mode, int trials) {
+        this(minBudget, reductionFactor, maxBudget, mode, trials, 0);
+    }
 
     /** The stopping form, as before there was a choice. */
     public AshaSchedule(long minBudget, int reductionFactor, long maxBudget) {
-        this(minBudget, reductionFactor, maxBudget, AshaMode.STOPPING, 0);
+        this(minBudget, reductionFactor, maxBudget, AshaMode.STOPPING, 0, 0);
     }
 
     /** Whether trials pause at the rungs and wait to be promoted. */

@@ -163,6 +163,7 @@ public final class EventContract {
         if (a.minBudget() >= 1 && a.reductionFactor() >= 2 && a.rungs().size() > MAX_RUNGS) {
             fail(field + ".max_budget", a.maxBudget(), "at most " + MAX_RUNGS + " rungs above min_budget " + a.minBudget());
         }
+        range(field + ".bootstrap", a.bootstrap(), 0, MAX_TRIALS);
         if (a.promotion()) {
             range(field + ".trials", a.trials(), 1, MAX_TRIALS);
         } else {

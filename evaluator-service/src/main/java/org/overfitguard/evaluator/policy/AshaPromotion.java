@@ -20,6 +20,7 @@ import org.overfitguard.contracts.events.AshaSchedule;
  * after each    for each rung k, top first:
  *   input         n_k = trials that reached rung k; ranked by loss (ties: the earlier arrival first)
  *                 promote every trial in the top floor(n_k / eta) not promoted from k yet and still running
+ *                 (once n_k >= bootstrap; bootstrap 0 is the paper's rule, the number of trials a synchronous rung)
  *                 rung k is complete once every one of the sweep's trials reached it or ended
  *                 complete: promote the top max(1, floor(n_k / eta)); prune every other trial paused at k
  * </pre>
@@ -42,6 +43,7 @@ public final class AshaPromotion {
 
     private final int eta;
     private final int trials;
+    private final int bootstrap;
     private final List<Long> rungs;
     private final List<Map<String, Result>> reached = new ArrayList<>(); // per rung: trial -> result, in arrival order
     private final List<Set<String>> promoted = new ArrayList<>();
@@ -58,6 +60,7 @@ public final class AshaPromotion {
         }
         this.eta = schedule.reductionFactor();
         this.trials = schedule.trials();
+        this.bootstrap = schedule.bootstrap();
         this.rungs = schedule.rungs();
         rungs.forEach(r -> {
             reached.add(new LinkedHashMap<>());
@@ -101,7 +104,7 @@ public final class AshaPromotion {
             ranked.sort(Comparator.comparingDouble(Result::loss).thenComparingLong(Result::arrival));
             int n = ranked.size();
             boolean complete = complete(k);
-            int kept = complete ? Math.max(1, n / eta) : n / eta;
+            int kept = complete ? Math.max(1, n / eta) : n >= bootstrap ? n / eta : 0;
             for (int i = 0; i < ranked.size(); i++) {
                 Result r = ranked.get(i);
                 if (promoted.get(k).contains(r.trial()) || pruned.contains(r.trial()) || ended.contains(r.trial())) {

@@ -118,6 +118,17 @@ class AshaPromotionTest {
     }
 
     @Test
+    void bootstrapHoldsPromotionsUntilEnoughTrialsReachedTheRung() {
+        AshaPromotion rule = new AshaPromotion(new AshaSchedule(100, 3, 2700, AshaMode.PROMOTION, 6, 6));
+        List<String> made = new ArrayList<>();
+        for (String in : "a@100=2.0 b@100=2.5 c@100=1.5 d@100=3.0 e@100=3.1 f@100=1.0".split(" ")) {
+            List<AshaPromotion.Decision> d = rule.record(in.substring(0, 1), 100, Double.parseDouble(in.substring(in.indexOf('=') + 1)));
+            made.add(d.isEmpty() ? "." : d.stream().map(x -> (x.promote() ? "+" : "-") + x.trial()).collect(Collectors.joining(" ")));
+        }
+        assertEquals(". . . . . +f +c -a -b -d -e", String.join(" ", made), "synchronous: the best two of six, decided at once");
+    }
+
+    @Test
     void refusesAScheduleWithoutTrials() {
         assertThrows(IllegalArgumentException.class, () -> new AshaPromotion(new AshaSchedule(90, 3, 810, AshaMode.PROMOTION, 0)));
     }

@@ -34,6 +34,7 @@ import org.overfitguard.contracts.spec.RunSpecs;
  *   max_budget: 900           # asha: every trial's training.max_steps
  *   mode: promotion           # asha: stopping (default: trials train on past a rung unless pruned there)
  *                             #   or promotion (trials pause at each rung until the tuner promotes them)
+ *   bootstrap: 27             # promotion: no promotion from a rung before this many reached it (default 0)
  * </pre>
  * grid and random run every trial to its own end (max_steps or early stopping); asha also has the
  * tuner stop those that fall out of the top 1/eta at a rung. Everything wrong is one 400 naming each
@@ -48,7 +49,7 @@ public final class TuningPlanner {
     }
 
     private static final Set<String> FIELDS = Set.of("base", "space", "trials", "seed", "scheduler");
-    private static final Set<String> SCHEDULER_FIELDS = Set.of("kind", "min_budget", "reduction_factor", "max_budget", "mode");
+    private static final Set<String> SCHEDULER_FIELDS = Set.of("kind", "min_budget", "reduction_factor", "max_budget", "mode", "bootstrap");
 
     private TuningPlanner() {
     }
@@ -86,7 +87,7 @@ public final class TuningPlanner {
                 errors.add(new FieldError("space.training.max_steps", "present", "absent under asha: scheduler.max_budget sets every trial's"));
             }
         } else if (sched != null && sched.isObject()) {
-            for (String f : List.of("min_budget", "reduction_factor", "max_budget", "mode")) {
+            for (String f : List.of("min_budget", "reduction_factor", "max_budget", "mode", "bootstrap")) {
                 if (sched.has(f)) {
                     errors.add(new FieldError("scheduler." + f, sched.get(f).toString(), "absent unless scheduler.kind is asha"));
                 }
@@ -142,7 +143,8 @@ public final class TuningPlanner {
             throw new InvalidRunSpecException(errors.stream().distinct().toList());
         }
         if (asha != null) { // the promotion form closes a rung once every trial of the sweep reached it or ended
-            asha = new AshaSchedule(asha.minBudget(), asha.reductionFactor(), asha.maxBudget(), asha.mode(), variants.size());
+            asha = new AshaSchedule(asha.minBudget(), asha.reductionFactor(), asha.maxBudget(), asha.mode(), variants.size(),
+                    asha.bootstrap());
         }
         return new Plan(kind, variants, asha, worst);
     }
@@ -158,7 +160,7 @@ public final class TuningPlanner {
         for (Iterator<String> it = sched.fieldNames(); it.hasNext();) {
             String f = it.next();
             if (!SCHEDULER_FIELDS.contains(f)) {
-                errors.add(new FieldError("scheduler." + FieldError.shorten(f, 60), "present", "one of kind, min_budget, reduction_factor, max_budget, mode"));
+                errors.add(new FieldError("scheduler." + FieldError.shorten(f, 60), "present", "one of kind, min_budget, reduction_factor, max_budget, mode, bootstrap"));
             }
         }
         JsonNode k = sched.get("kind");
@@ -199,7 +201,11 @@ public final class TuningPlanner {
                 errors.add(new FieldError("scheduler.mode", FieldError.shorten(m.toString(), 40), "stopping or promotion"));
             }
         }
-        AshaSchedule s = new AshaSchedule(Math.max(1, min), (int) eta, Math.max(1, max), mode, 0);
+        long bootstrap = integer(sched, "scheduler.bootstrap", "bootstrap", 0, 0, EventContract.MAX_TRIALS, errors);
+        if (sched.has("bootstrap") && mode != AshaMode.PROMOTION) {
+            errors.add(new FieldError("scheduler.bootstrap", sched.get("bootstrap").toString(), "absent unless scheduler.mode is promotion"));
+        }
+        AshaSchedule s = new AshaSchedule(Math.max(1, min), (int) eta, Math.max(1, max), mode, 0, (int) Math.max(0, bootstrap));
         if (min > 0 && max > min && s.rungs().size() > EventContract.MAX_RUNGS) {
             errors.add(new FieldError("scheduler.max_budget", String.valueOf(max), "at most " + EventContract.MAX_RUNGS + " rungs above min_budget"));
         }
