@@ -62,9 +62,10 @@ function renderSummary(runs) {
   }
   const ended = runs.filter(r => ['completed', 'failed', 'cancelled'].includes(r.state)).length;
   const pruned = runs.filter(r => r.stop_reason === 'pruned').length;
+  const paused = runs.filter(r => r.state === 'paused').length;
   const steps = runs.reduce((sum, r) => sum + (r.step || 0), 0);
   const best = runs.filter(r => finite(r.best_heldout_loss)).sort((a, b) => a.best_heldout_loss - b.best_heldout_loss)[0];
-  box.replaceChildren(el('span', {'data-summary': 'runs'}, `${runs.length} runs, ${ended} ended`),
+  box.replaceChildren(el('span', {'data-summary': 'runs'}, `${runs.length} runs, ${ended} ended` + (paused ? `, ${paused} paused at a rung` : '')),
     el('span', {'data-summary': 'pruned'}, `${pruned} pruned by ASHA`),
     el('span', {'data-summary': 'steps'}, `${int(steps)} steps trained`),
     el('span', {'data-summary': 'best'}, best ? `best ${fixed(best.best_heldout_loss)}: ${best.variant || best.name || best.run_id}` : 'no best yet'));

@@ -280,9 +280,10 @@ public final class LocalEnsemble implements AutoCloseable {
             case "trainer-service" -> {
                 c.add("-Dtrainer.checkpoint-root=" + checkpointRoot());
                 c.add("-Dtrainer.instance-id=trainer-" + trainerServices().indexOf(service));
-                if (trainers > 1) { // an even share of the cores each, as pods with CPU limits would have
-                    c.add("-Dai.djl.pytorch.num_threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / trainers));
-                }
+                // an even share of the cores each, as pods with CPU limits would have; said even for one
+                // trainer, so that a restarted process never picks another thread count (and with it
+                // another order of summation) than the one it resumes from
+                c.add("-Dai.djl.pytorch.num_threads=" + Math.max(1, Runtime.getRuntime().availableProcessors() / trainers));
                 c.addAll(access.trainerProperties());
             }
             case "evaluator-service" -> {

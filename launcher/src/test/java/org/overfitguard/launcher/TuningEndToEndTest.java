@@ -19,10 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.Event;
+import org.overfitguard.contracts.events.RunReleased;
 import org.overfitguard.contracts.events.RunStarted;
 import org.overfitguard.contracts.events.TrialDecision;
+import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluated;
 import org.overfitguard.contracts.events.TrialJudged;
+import org.overfitguard.contracts.events.TrialPromoted;
 import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.kafka.TopicIO;
 
@@ -31,7 +34,8 @@ import org.overfitguard.kafka.TopicIO;
  * process (evaluator-service) is killed with SIGKILL once it has judged a trial, then started again.
  * What it decided must be what the rule decides on the results in the order topic tuning holds them
  * (re-derived here, independently of evaluator-service's Asha), each (trial, rung) judged once, and
- * every pruned trial must end as pruned.
+ * every pruned trial must end as pruned. The same for the promotion form, with a trainer killed
+ * while trials wait at their rungs.
  */
 class TuningEndToEndTest {
 
@@ -135,6 +139,149 @@ class TuningEndToEndTest {
             boolean goesOn = rank <= (n + ETA - 1) / ETA;
             stopped.put(e.runId(), !goesOn);
             out.add(e.runId() + " rung " + rung + " rank " + rank + "/" + n + " " + (goesOn ? "CONTINUE" : "PRUNE"));
+        }
+        return out;
+    }
+
+    private static final String PROMOTION = TUNING.replace("name: tune-e2e", "name: tune-e2e-promotion")
+            .replace("scheduler: {kind: asha,", "scheduler: {kind: asha, mode: promotion,");
+
+    /**
+     * The promotion form on real processes: trials pause at their rungs; the tuner is killed once it
+     * has judged a trial, and a trainer is killed while trials wait. Every judgement must be what the
+     * rule (written again below) gives on the results and ends in topic tuning's order; a pruned
+     * trial stops at exactly its rung's step (it was paused there), a trial promoted past the last
+     * rung runs to max_budget, and every TrialJudged CONTINUE has its TrialPromoted on control.
+     */
+    @Test
+    void pausedTrialsSurviveKilledTunerAndTrainerAndArePromotedByTheRule() throws Exception {
+        Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
+        Path workdir = Files.createTempDirectory("tune-promotion-ensemble-");
+        try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
+                Files.createDirectories(workdir.resolve("data"))).trainers(2);
+             EventWatcher watcher = startAndWatch(ensemble)) {
+            List<RunTracker> runs = ensemble.submitter().submitSweep("", PROMOTION).stream().map(watcher::track).toList();
+            await("a first judgement").atMost(Duration.ofMillis(RUN_MILLIS)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> tuningEvents(ensemble).stream().anyMatch(e -> e instanceof TrialJudged));
+            ensemble.kill("evaluator-service");
+            await("a trial paused at its rung while the tuner is away").atMost(Duration.ofMillis(RUN_MILLIS))
+                    .pollInterval(Duration.ofMillis(500)).until(() -> !pausedReleases(ensemble).isEmpty());
+            ensemble.kill("trainer-service");
+            ensemble.startService("trainer-service");
+            ensemble.startService("evaluator-service");
+            for (RunTracker r : runs) {
+                assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
+                assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
+            }
+
+            List<Event> tuning = tuningEvents(ensemble);
+            List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
+            Set<String> once = new HashSet<>();
+            for (TrialJudged j : judged) {
+                assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
+            }
+            assertEquals(replayPromotion(tuning, runs.size()), judged.stream().map(TuningEndToEndTest::describe).toList(),
+                    "the tuner's judgements, after SIGKILLs of the tuner and a trainer, against the rule on the recorded results");
+            assertEquals(runs.size(), judged.stream().filter(j -> j.rung() == 0).count(), "every trial decided at the first rung");
+
+            Map<String, TrialJudged> prunedAt = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE)
+                    .collect(Collectors.toMap(TrialJudged::runId, j -> j));
+            assertTrue(!prunedAt.isEmpty(), "the sweep pruned someone");
+            for (RunTracker r : runs) {
+                TrialJudged p = prunedAt.get(r.runId());
+                if (p != null) {
+                    assertEquals(CompletionReason.PRUNED, r.completed().reason(), r.runId());
+                    assertEquals(p.rungStep(), r.completed().steps(), r.runId() + " paused at its rung: not one step past it");
+                } else {
+                    assertEquals(CompletionReason.MAX_STEPS, r.completed().reason(), r.runId());
+                    assertEquals(180, r.completed().steps(), r.runId());
+                }
+            }
+            Set<String> promotions = TopicIO.readAll(ensemble.bootstrapServers(), Topics.CONTROL).stream()
+                    .map(rec -> new EventDeserializer().deserialize(rec.topic(), rec.key(), rec.value()))
+                    .filter(TrialPromoted.class::isInstance).map(e -> e.runId() + "@" + ((TrialPromoted) e).rung()).collect(Collectors.toSet());
+            assertEquals(judged.stream().filter(j -> j.decision() == TrialDecision.CONTINUE).map(j -> j.runId() + "@" + j.rung())
+                    .collect(Collectors.toSet()), promotions, "a TrialPromoted for each promotion");
+            long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
+            System.out.println("[tune-e2e] promotion form: " + steps + " steps of " + 180 * runs.size() + ", " + prunedAt.size()
+                    + " pruned, " + pausedReleases(ensemble).size() + " pauses");
+            assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+        }
+    }
+
+    private static EventWatcher startAndWatch(LocalEnsemble ensemble) throws Exception {
+        ensemble.start();
+        return new EventWatcher(ensemble.bootstrapServers());
+    }
+
+    private static List<RunReleased> pausedReleases(LocalEnsemble ensemble) {
+        EventDeserializer d = new EventDeserializer();
+        return TopicIO.readAll(ensemble.bootstrapServers(), Topics.RUNS).stream().map(r -> d.deserialize(r.topic(), r.key(), r.value()))
+                .filter(e -> e instanceof RunReleased r && r.pausedAtRung() != null).map(RunReleased.class::cast).toList();
+    }
+
+    /**
+     * The promotion form, written again from the paper's Algorithm 2: after each new result or end,
+     * for each rung from the top, the top floor(n/eta) (max(1, ...) once every trial reached the
+     * rung or ended) go on if still running and not promoted yet, in rank order; once complete, the
+     * rest waiting there are pruned.
+     */
+    private static List<String> replayPromotion(List<Event> tuning, int trials) {
+        List<Map<String, Double>> atRung = new ArrayList<>();
+        List<Set<String>> promoted = new ArrayList<>();
+        for (int k = 0; k < RUNGS.length; k++) {
+            atRung.add(new LinkedHashMap<>());
+            promoted.add(new HashSet<>());
+        }
+        Set<String> ended = new HashSet<>();
+        Set<String> pruned = new HashSet<>();
+        List<String> out = new ArrayList<>();
+        for (Event e : tuning) {
+            if (e instanceof TrialEnded end) {
+                if (!ended.add(end.runId())) {
+                    continue;
+                }
+            } else if (e instanceof TrialEvaluated r) {
+                if (ended.contains(r.runId()) || pruned.contains(r.runId())) {
+                    continue;
+                }
+                int rung = -1;
+                for (int k = 0; k < RUNGS.length; k++) {
+                    if (r.step() >= RUNGS[k]) {
+                        rung = k;
+                    }
+                }
+                if (rung < 0 || atRung.get(rung).containsKey(r.runId())) {
+                    continue;
+                }
+                atRung.get(rung).put(r.runId(), Double.isFinite(r.heldOutLoss()) ? r.heldOutLoss() : Double.POSITIVE_INFINITY);
+            } else {
+                continue;
+            }
+            for (int k = RUNGS.length - 1; k >= 0; k--) {
+                List<String> ranked = new ArrayList<>(atRung.get(k).keySet()); // arrival order; a stable sort keeps it for ties
+                Map<String, Double> losses = atRung.get(k);
+                ranked.sort(java.util.Comparator.comparingDouble(losses::get));
+                Set<String> accounted = new HashSet<>(ranked);
+                accounted.addAll(ended);
+                accounted.addAll(pruned);
+                boolean complete = accounted.size() >= trials;
+                int n = ranked.size();
+                int kept = complete ? Math.max(1, n / ETA) : n / ETA;
+                for (int i = 0; i < n; i++) {
+                    String t = ranked.get(i);
+                    if (promoted.get(k).contains(t) || pruned.contains(t) || ended.contains(t)) {
+                        continue;
+                    }
+                    if (i < kept) {
+                        promoted.get(k).add(t);
+                        out.add(t + " rung " + k + " rank " + (i + 1) + "/" + n + " CONTINUE");
+                    } else if (complete) {
+                        pruned.add(t);
+                        out.add(t + " rung " + k + " rank " + (i + 1) + "/" + n + " PRUNE");
+                    }
+                }
+            }
         }
         return out;
     }
