@@ -3,7 +3,7 @@ package org.overfitguard.contracts.events;
 import java.time.Instant;
 
 /**
- * A trial of an ASHA sweep ended (completed for any reason, or failed): the evaluator forwards its
+ * A trial of a promotion-form ASHA sweep ended (completed for any reason, or failed): the evaluator forwards its
  * RunCompleted or RunFailed to topic tuning, keyed by the sweep, so the tuner knows which trials
  * can no longer reach a rung. The promotion form needs it to close a rung. Forwarded again after an
  * evaluator restart; the tuner counts each trial's end once.

@@ -204,16 +204,19 @@ public class EvaluationWorker {
 
     /**
      * A trial of an ASHA sweep: its evaluation goes on to the tuner on topic tuning, keyed by the
-     * sweep, so that all of the sweep's results are judged in one order.
+     * sweep, so that all of the sweep's results are judged in one order. A failed evaluation goes
+     * on too (held-out loss NaN, which ranks last) for a promotion-form trial: it is paused at the
+     * checkpoint that could not be scored, and its rung would otherwise never close.
      */
     private void forward(EvaluationCompleted e) {
         EvaluationBook.Trial trial = book.trial(e.runId());
-        if (trial == null || e.status() != EvaluationStatus.OK) {
+        if (trial == null || (e.status() != EvaluationStatus.OK && !trial.schedule().promotion())) {
             return;
         }
         events.publish(TrialEvaluatedBuilder.builder().runId(e.runId()).eventId(Event.newId()).timestamp(Event.now())
                 .sweepId(trial.sweepId()).schedule(trial.schedule()).step(e.step()).heldOutLoss(e.heldOutLoss() == null ? Double.NaN : e.heldOutLoss())
-                .monitor(e.monitor()).bestStep(e.bestStep()).bestValue(e.bestValue()).bestCheckpoint(e.bestCheckpoint()).build());
+                .monitor(e.monitor() == null ? "heldout_loss" : e.monitor()) // null only when a first evaluation failed
+                .bestStep(e.bestStep()).bestValue(e.bestValue()).bestCheckpoint(e.bestCheckpoint()).build());
     }
 
     /** An error evaluation carries the unchanged policy state, so the event-sourced state stays right. */

@@ -102,7 +102,8 @@ public class EvaluationBook {
 
     /**
      * From topic runs: the run ended (completed or failed); its results need no forwarding again.
-     * Returns the trial's end for the tuner when it is a trial that had not ended before, else null.
+     * Returns the trial's end for the tuner when it is a trial of a promotion-form sweep (whose rungs
+     * close on it) that had not ended before, else null.
      */
     public synchronized TrialEnded ended(String runId, String reason) {
         RunEvaluations r = runs.get(runId);
@@ -111,7 +112,7 @@ public class EvaluationBook {
         }
         r.ended = true;
         r.endReason = reason;
-        return r.trial == null ? null : TrialEnded.of(runId, r.trial.sweepId(), reason);
+        return r.trial == null || !r.trial.schedule().promotion() ? null : TrialEnded.of(runId, r.trial.sweepId(), reason);
     }
 
     /**
@@ -128,7 +129,7 @@ public class EvaluationBook {
         });
         List<TrialEnded> ends = new ArrayList<>();
         new java.util.TreeMap<>(runs).forEach((id, r) -> {
-            if (r.trial != null && r.ended && open.contains(r.trial.sweepId())) {
+            if (r.trial != null && r.trial.schedule().promotion() && r.ended && open.contains(r.trial.sweepId())) {
                 ends.add(TrialEnded.of(id, r.trial.sweepId(), r.endReason));
             }
         });
@@ -148,8 +149,9 @@ public class EvaluationBook {
     public synchronized Map<String, EvaluationCompleted> lastTrialResults() {
         Map<String, EvaluationCompleted> last = new java.util.TreeMap<>();
         runs.forEach((id, r) -> {
-            if (r.trial != null && !r.ended && r.lastOk != null) {
-                last.put(id, r.lastOk);
+            EvaluationCompleted x = r.trial == null ? null : r.trial.schedule().promotion() ? r.last : r.lastOk;
+            if (x != null && !r.ended) {
+                last.put(id, x); // a promotion-form trial's failed evaluation counts too (see EvaluationWorker.forward)
             }
         });
         return last;

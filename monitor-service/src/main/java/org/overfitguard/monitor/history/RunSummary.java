@@ -5,7 +5,7 @@ import java.time.Instant;
 /**
  * One line of GET /api/runs (snake_case on the wire).
  *
- * @param state           pending, running, completed, cancelled or failed
+ * @param state           pending, running, paused (an ASHA trial waiting at a rung), completed, cancelled or failed
  * @param step            steps trained so far
  * @param maxSteps        the run's training.max_steps, or null before its spec was seen
  * @param trainLoss       plain training cross-entropy of the last step metrics

@@ -169,7 +169,7 @@ public class MonitorMetrics {
                 registry.remove(old);
             }
             meters.put("overfit.run.state", Gauge.builder("overfit.run.state", () -> 1)
-                    .description("1 for the run's current state (pending, running, completed, cancelled, failed)")
+                    .description("1 for the run's current state (pending, running, paused, completed, cancelled, failed)")
                     .tags(tags.and("state", now.label())).register(registry));
             state = now;
         }

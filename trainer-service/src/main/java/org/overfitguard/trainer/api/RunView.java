@@ -6,7 +6,7 @@ import org.overfitguard.contracts.spec.RunSpec;
 /**
  * A run as GET /runs/{id} shows it (in snake_case, as every REST answer: messaging's WireJsonStyle).
  *
- * @param status            pending, running, completed, cancelled or failed
+ * @param status            pending, running, paused (an ASHA trial waiting at a rung), completed, cancelled or failed
  * @param step              steps trained
  * @param loss              training objective of the last step
  * @param crossEntropy      plain training cross-entropy of the last step

@@ -37,7 +37,9 @@ import org.overfitguard.trainer.training.FinalModelRule.Ending;
  * Trains one run from start (or its newest valid checkpoint) to its end:
  * <pre>
  * RunStarted -> wait for DatasetPrepared (or a failure, stop or cancel first)
- *   -> batch k = step k until max_steps, a StopRequested, a CancelRequested or a shutdown:
+ *   -> batch k = step k until max_steps, a StopRequested, a CancelRequested, a shutdown, or (a trial of
+ *      ASHA's promotion form) a rung it was not promoted past: then a checkpoint there and RunReleased
+ *      with the rung ({@link RunEnding#pause}); it is taken again once TrialPromoted comes
  *      StepMetrics every metrics_every steps, a checkpoint every checkpoint_every ({@link CheckpointWriter})
  *   -> {@link RunEnding}: which weights become the final model ({@link FinalModelRule}) and RunCompleted,
  *      or RunReleased (a shutdown: it resumes from its checkpoint on the next start), or RunFailed
