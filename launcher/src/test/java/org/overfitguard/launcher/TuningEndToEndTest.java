@@ -30,8 +30,8 @@ import org.overfitguard.contracts.json.EventDeserializer;
 import org.overfitguard.kafka.TopicIO;
 
 /**
- * A tuning sweep (ASHA) on real processes: two trainer replicas share the trials, and the tuner's
- * process (evaluator-service) is killed with SIGKILL once it has judged a trial, then started again.
+ * Tuning sweeps (ASHA, both forms) on real processes: two trainer replicas share the trials, and the
+ * tuner's process (evaluator-service) is killed with SIGKILL once it has judged a trial, then started again.
  * What it decided must be what the rule decides on the results in the order topic tuning holds them
  * (re-derived here, independently of evaluator-service's Asha), each (trial, rung) judged once, and
  * every pruned trial must end as pruned. The same for the promotion form, with a trainer killed
@@ -58,36 +58,54 @@ class TuningEndToEndTest {
     private static final int ETA = 3;
     private static final long RUN_MILLIS = 600_000;
 
+    /**
+     * Both forms at once in one ensemble (two sweeps share the two trainers fairly): the tuner is
+     * killed once it has judged a trial and stays down for three checkpoints; then a trainer is
+     * killed while promotion-form trials wait at their rungs; both are started again.
+     */
     @Test
-    void decisionsSurviveAKilledTunerAndEqualTheRuleReplayedOnTheResults() throws Exception {
+    void decisionsSurviveKilledTunerAndTrainerAndEqualEachRuleReplayedOnTheResults() throws Exception {
         Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
         Path workdir = Files.createTempDirectory("tune-ensemble-");
         try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
-                Files.createDirectories(workdir.resolve("data"))).trainers(2)) {
-            ensemble.start();
-            try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-                check(ensemble, watcher);
+                Files.createDirectories(workdir.resolve("data"))).trainers(2);
+             EventWatcher watcher = startAndWatch(ensemble)) {
+            List<RunTracker> stopping = ensemble.submitter().submitSweep("", TUNING).stream().map(watcher::track).toList();
+            List<RunTracker> promotion = ensemble.submitter().submitSweep("", PROMOTION).stream().map(watcher::track).toList();
+            List<RunTracker> all = new ArrayList<>(stopping);
+            all.addAll(promotion);
+
+            await("a first judgement").atMost(Duration.ofMillis(RUN_MILLIS)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> tuningEvents(ensemble).stream().anyMatch(e -> e instanceof TrialJudged));
+            ensemble.kill("evaluator-service");
+            int checkpoints = all.stream().mapToInt(r -> r.checkpoints().size()).sum();
+            await("three checkpoints, and a trial paused at its rung, while the tuner is away").atMost(Duration.ofMillis(RUN_MILLIS))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> all.stream().mapToInt(r -> r.checkpoints().size()).sum() >= checkpoints + 3
+                            && !pausedReleases(ensemble).isEmpty());
+            ensemble.kill("trainer-service");
+            ensemble.startService("trainer-service");
+            ensemble.startService("evaluator-service");
+            for (RunTracker r : all) {
+                assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
+                assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
             }
+            List<Event> tuning = tuningEvents(ensemble);
+            checkStopping(ofSweep(tuning, stopping), stopping);
+            checkPromotion(ensemble, ofSweep(tuning, promotion), promotion);
+            Set<String> trainers = all.stream().flatMap(r -> r.starts().stream()).map(RunStarted::trainerId).collect(Collectors.toSet());
+            assertEquals(2, trainers.size(), "both trainer replicas trained trials: " + trainers);
         }
     }
 
-    private static void check(LocalEnsemble ensemble, EventWatcher watcher) throws Exception {
-        List<String> runIds = ensemble.submitter().submitSweep("", TUNING);
-        List<RunTracker> runs = runIds.stream().map(watcher::track).toList();
+    /** The sweep's events on topic tuning, in the topic's order. */
+    private static List<Event> ofSweep(List<Event> tuning, List<RunTracker> runs) {
+        String sweep = runs.get(0).requested().sweepId();
+        return tuning.stream().filter(e -> sweep.equals(e.key())).toList();
+    }
 
-        await("a first judgement").atMost(Duration.ofMillis(RUN_MILLIS)).pollInterval(Duration.ofMillis(500))
-                .until(() -> tuningEvents(ensemble).stream().anyMatch(e -> e instanceof TrialJudged));
-        ensemble.kill("evaluator-service");
-        int checkpoints = runs.stream().mapToInt(r -> r.checkpoints().size()).sum();
-        await("three checkpoints while the tuner is away").atMost(Duration.ofMillis(RUN_MILLIS))
-                .until(() -> runs.stream().mapToInt(r -> r.checkpoints().size()).sum() >= checkpoints + 3);
-        ensemble.startService("evaluator-service");
-        for (RunTracker r : runs) {
-            assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
-            assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
-        }
-
-        List<Event> tuning = tuningEvents(ensemble);
+    /** The stopping form: the judgements are the rule replayed on the results, every pruned trial ended pruned. */
+    private static void checkStopping(List<Event> tuning, List<RunTracker> runs) {
         List<TrialEvaluated> results = tuning.stream().filter(TrialEvaluated.class::isInstance).map(TrialEvaluated.class::cast).toList();
         List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
         Set<String> once = new HashSet<>();
@@ -106,9 +124,8 @@ class TuningEndToEndTest {
             assertEquals(pruned.contains(r.runId()), reason == CompletionReason.PRUNED, r.runId() + " ended " + reason);
         }
         long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
+        System.out.println("[tune-e2e] stopping form: " + steps + " steps of " + 180 * runs.size() + ", " + pruned.size() + " pruned");
         assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
-        Set<String> trainers = runs.stream().flatMap(r -> r.starts().stream()).map(RunStarted::trainerId).collect(Collectors.toSet());
-        assertEquals(2, trainers.size(), "both trainer replicas trained trials: " + trainers);
     }
 
     /** The rule, written again from the paper's statement: rank among those at the rung so far, top ceil(n/eta) go on. */
@@ -147,66 +164,44 @@ class TuningEndToEndTest {
             .replace("scheduler: {kind: asha,", "scheduler: {kind: asha, mode: promotion,");
 
     /**
-     * The promotion form on real processes: trials pause at their rungs; the tuner is killed once it
-     * has judged a trial, and a trainer is killed while trials wait. Every judgement must be what the
-     * rule (written again below) gives on the results and ends in topic tuning's order; a pruned
-     * trial stops at exactly its rung's step (it was paused there), a trial promoted past the last
-     * rung runs to max_budget, and every TrialJudged CONTINUE has its TrialPromoted on control.
+     * The promotion form: the judgements are the paper's Algorithm 2 (written again below) on the
+     * results and ends in the topic's order; a pruned trial stopped at exactly its rung's step (it
+     * was paused there), a trial promoted past the last rung ran to max_budget, and every CONTINUE
+     * has its TrialPromoted on control.
      */
-    @Test
-    void pausedTrialsSurviveKilledTunerAndTrainerAndArePromotedByTheRule() throws Exception {
-        Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
-        Path workdir = Files.createTempDirectory("tune-promotion-ensemble-");
-        try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(repo), workdir, LocalEnsemble.Ports.free(),
-                Files.createDirectories(workdir.resolve("data"))).trainers(2);
-             EventWatcher watcher = startAndWatch(ensemble)) {
-            List<RunTracker> runs = ensemble.submitter().submitSweep("", PROMOTION).stream().map(watcher::track).toList();
-            await("a first judgement").atMost(Duration.ofMillis(RUN_MILLIS)).pollInterval(Duration.ofMillis(500))
-                    .until(() -> tuningEvents(ensemble).stream().anyMatch(e -> e instanceof TrialJudged));
-            ensemble.kill("evaluator-service");
-            await("a trial paused at its rung while the tuner is away").atMost(Duration.ofMillis(RUN_MILLIS))
-                    .pollInterval(Duration.ofMillis(500)).until(() -> !pausedReleases(ensemble).isEmpty());
-            ensemble.kill("trainer-service");
-            ensemble.startService("trainer-service");
-            ensemble.startService("evaluator-service");
-            for (RunTracker r : runs) {
-                assertTrue(r.awaitFinished(RUN_MILLIS), r.runId() + " finishes");
-                assertTrue(r.completed() != null, r.runId() + " completed: " + r.failed());
-            }
-
-            List<Event> tuning = tuningEvents(ensemble);
-            List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
-            Set<String> once = new HashSet<>();
-            for (TrialJudged j : judged) {
-                assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
-            }
-            assertEquals(replayPromotion(tuning, runs.size()), judged.stream().map(TuningEndToEndTest::describe).toList(),
-                    "the tuner's judgements, after SIGKILLs of the tuner and a trainer, against the rule on the recorded results");
-            assertEquals(runs.size(), judged.stream().filter(j -> j.rung() == 0).count(), "every trial decided at the first rung");
-
-            Map<String, TrialJudged> prunedAt = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE)
-                    .collect(Collectors.toMap(TrialJudged::runId, j -> j));
-            assertTrue(!prunedAt.isEmpty(), "the sweep pruned someone");
-            for (RunTracker r : runs) {
-                TrialJudged p = prunedAt.get(r.runId());
-                if (p != null) {
-                    assertEquals(CompletionReason.PRUNED, r.completed().reason(), r.runId());
-                    assertEquals(p.rungStep(), r.completed().steps(), r.runId() + " paused at its rung: not one step past it");
-                } else {
-                    assertEquals(CompletionReason.MAX_STEPS, r.completed().reason(), r.runId());
-                    assertEquals(180, r.completed().steps(), r.runId());
-                }
-            }
-            Set<String> promotions = TopicIO.readAll(ensemble.bootstrapServers(), Topics.CONTROL).stream()
-                    .map(rec -> new EventDeserializer().deserialize(rec.topic(), rec.key(), rec.value()))
-                    .filter(TrialPromoted.class::isInstance).map(e -> e.runId() + "@" + ((TrialPromoted) e).rung()).collect(Collectors.toSet());
-            assertEquals(judged.stream().filter(j -> j.decision() == TrialDecision.CONTINUE).map(j -> j.runId() + "@" + j.rung())
-                    .collect(Collectors.toSet()), promotions, "a TrialPromoted for each promotion");
-            long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
-            System.out.println("[tune-e2e] promotion form: " + steps + " steps of " + 180 * runs.size() + ", " + prunedAt.size()
-                    + " pruned, " + pausedReleases(ensemble).size() + " pauses");
-            assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+    private static void checkPromotion(LocalEnsemble ensemble, List<Event> tuning, List<RunTracker> runs) {
+        List<TrialJudged> judged = tuning.stream().filter(TrialJudged.class::isInstance).map(TrialJudged.class::cast).toList();
+        Set<String> once = new HashSet<>();
+        for (TrialJudged j : judged) {
+            assertTrue(once.add(j.runId() + "@" + j.rung()), "judged twice: " + j.runId() + " at rung " + j.rung());
         }
+        assertEquals(replayPromotion(tuning, runs.size()), judged.stream().map(TuningEndToEndTest::describe).toList(),
+                "the tuner's judgements, after SIGKILLs of the tuner and a trainer, against the rule on the recorded results");
+        assertEquals(runs.size(), judged.stream().filter(j -> j.rung() == 0).count(), "every trial decided at the first rung");
+
+        Map<String, TrialJudged> prunedAt = judged.stream().filter(j -> j.decision() == TrialDecision.PRUNE)
+                .collect(Collectors.toMap(TrialJudged::runId, j -> j));
+        assertTrue(!prunedAt.isEmpty(), "the sweep pruned someone");
+        for (RunTracker r : runs) {
+            TrialJudged p = prunedAt.get(r.runId());
+            if (p != null) {
+                assertEquals(CompletionReason.PRUNED, r.completed().reason(), r.runId());
+                assertEquals(p.rungStep(), r.completed().steps(), r.runId() + " paused at its rung: not one step past it");
+            } else {
+                assertEquals(CompletionReason.MAX_STEPS, r.completed().reason(), r.runId());
+                assertEquals(180, r.completed().steps(), r.runId());
+            }
+        }
+        Set<String> promotions = TopicIO.readAll(ensemble.bootstrapServers(), Topics.CONTROL).stream()
+                .map(rec -> new EventDeserializer().deserialize(rec.topic(), rec.key(), rec.value()))
+                .filter(TrialPromoted.class::isInstance).filter(e -> runs.stream().anyMatch(r -> r.runId().equals(e.runId())))
+                .map(e -> e.runId() + "@" + ((TrialPromoted) e).rung()).collect(Collectors.toSet());
+        assertEquals(judged.stream().filter(j -> j.decision() == TrialDecision.CONTINUE).map(j -> j.runId() + "@" + j.rung())
+                .collect(Collectors.toSet()), promotions, "a TrialPromoted for each promotion");
+        long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
+        System.out.println("[tune-e2e] promotion form: " + steps + " steps of " + 180 * runs.size() + ", " + prunedAt.size()
+                + " pruned, " + pausedReleases(ensemble).size() + " pauses");
+        assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
     }
 
     private static EventWatcher startAndWatch(LocalEnsemble ensemble) throws Exception {
