@@ -150,12 +150,7 @@ class TuningEndToEndTest {
             if (stopped.getOrDefault(e.runId(), false)) {
                 continue;
             }
-            int rung = -1;
-            for (int k = 0; k < RUNGS.length; k++) {
-                if (e.step() >= RUNGS[k]) {
-                    rung = k;
-                }
-            }
+            int rung = rungOf(e.step());
             if (rung < 0 || atRung.get(rung).containsKey(e.runId())) {
                 continue;
             }
@@ -250,12 +245,7 @@ class TuningEndToEndTest {
                 if (ended.contains(r.runId()) || pruned.contains(r.runId())) {
                     continue;
                 }
-                int rung = -1;
-                for (int k = 0; k < RUNGS.length; k++) {
-                    if (r.step() >= RUNGS[k]) {
-                        rung = k;
-                    }
-                }
+                int rung = rungOf(r.step());
                 if (rung < 0 || atRung.get(rung).containsKey(r.runId())) {
                     continue;
                 }
@@ -289,6 +279,17 @@ class TuningEndToEndTest {
             }
         }
         return out;
+    }
+
+    /** The highest of RUNGS at or below {@code step}, or -1 (written here, not taken from the code under test). */
+    private static int rungOf(long step) {
+        int rung = -1;
+        for (int k = 0; k < RUNGS.length; k++) {
+            if (step >= RUNGS[k]) {
+                rung = k;
+            }
+        }
+        return rung;
     }
 
     private static String describe(TrialJudged j) {

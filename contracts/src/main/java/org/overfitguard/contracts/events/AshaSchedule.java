@@ -51,6 +51,16 @@ public record AshaSchedule(long minBudget, int reductionFactor, long maxBudget, 
         return rungs;
     }
 
+    /** The highest rung at or below {@code step} (0 for min_budget), or -1 below the first. */
+    public int rungOf(long step) {
+        List<Long> rungs = rungs();
+        int rung = -1;
+        for (int k = 0; k < rungs.size() && rungs.get(k) <= step; k++) {
+            rung = k;
+        }
+        return rung;
+    }
+
     /**
      * Under promotion, the step a trial may train to once it was promoted from rungs 0..{@code
      * promotedThrough} (-1: from none): the next rung, or max_budget past the last one.

@@ -43,6 +43,7 @@ public final class AshaPromotion {
     private record Result(String trial, long step, double loss, long arrival) {
     }
 
+    private final AshaSchedule schedule;
     private final int eta;
     private final int trials;
     private final int bootstrap;
@@ -59,6 +60,7 @@ public final class AshaPromotion {
             throw new IllegalArgumentException("promotion asha needs min_budget >= 1, eta >= 2, max_budget >= min_budget and"
                     + " trials >= 1; was " + schedule);
         }
+        this.schedule = schedule;
         this.eta = schedule.reductionFactor();
         this.trials = schedule.trials();
         this.bootstrap = schedule.bootstrap();
@@ -74,13 +76,7 @@ public final class AshaPromotion {
         if (pruned.contains(trial) || ended.contains(trial)) {
             return List.of();
         }
-        int rung = -1;
-        for (int k = rungs.size() - 1; k >= 0; k--) {
-            if (step >= rungs.get(k)) {
-                rung = k;
-                break;
-            }
-        }
+        int rung = schedule.rungOf(step);
         if (rung < 0 || reached.get(rung).containsKey(trial)) {
             return List.of(); // below the first rung, or this rung already has its result
         }

@@ -142,15 +142,7 @@ public class RunBook extends PartitionedBook<RunRecord> {
     /** The highest ASHA rung of the trial at or below {@code step} (0 when there is none). */
     public synchronized int rungAt(String runId, long step) {
         RunRecord r = runs.get(runId);
-        java.util.List<Long> rungs = r == null || r.requested == null || r.requested.asha() == null ? java.util.List.of()
-                : r.requested.asha().rungs();
-        int rung = 0;
-        for (int k = 0; k < rungs.size(); k++) {
-            if (rungs.get(k) <= step) {
-                rung = k;
-            }
-        }
-        return rung;
+        return r == null || r.requested == null || r.requested.asha() == null ? 0 : Math.max(0, r.requested.asha().rungOf(step));
     }
 
     /** Hands a taken run back (its worker could not carry it on); it is taken again later. */
