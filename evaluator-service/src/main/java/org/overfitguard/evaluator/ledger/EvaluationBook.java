@@ -103,7 +103,7 @@ public class EvaluationBook {
     /**
      * From topic runs: the run ended (completed or failed); its results need no forwarding again.
      * Returns the trial's end for the tuner when it is a trial of a promotion-form sweep (whose rungs
-     * close on it) that had not ended before, else null.
+     * close on it) that had not ended before, read after catching up; else null.
      */
     public synchronized TrialEnded ended(String runId, String reason) {
         RunEvaluations r = runs.get(runId);
@@ -112,7 +112,8 @@ public class EvaluationBook {
         }
         r.ended = true;
         r.endReason = reason;
-        return r.trial == null || !r.trial.schedule().promotion() ? null : TrialEnded.of(runId, r.trial.sweepId(), reason);
+        // while replaying, null: the ends of open sweeps are forwarded once caught up (trialEndsOfOpenSweeps)
+        return r.trial == null || !r.trial.schedule().promotion() || !caughtUp ? null : TrialEnded.of(runId, r.trial.sweepId(), reason);
     }
 
     /**

@@ -34,8 +34,6 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
     @Inject
     EvaluatorConfig config;
 
-    private volatile boolean caughtUp;
-
     @Override
     protected String instanceId() {
         return config.instanceId();
@@ -62,15 +60,14 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
         } else if (event instanceof RunCompleted || event instanceof RunFailed) {
             String reason = event instanceof RunCompleted c ? c.reason().name().toLowerCase(java.util.Locale.ROOT) : "failed";
             TrialEnded end = book.ended(event.runId(), reason);
-            if (end != null && caughtUp) {
-                worker.forwardEnd(end); // while replaying, the ends of open sweeps are forwarded once caught up
+            if (end != null) {
+                worker.forwardEnd(end);
             }
         }
     }
 
     @Override
     public void setCaughtUp(boolean caughtUp) {
-        this.caughtUp = caughtUp;
         book.setCaughtUp(caughtUp).forEach(worker::submit);
         if (caughtUp) {
             book.lastTrialResults().values().forEach(worker::forwardAgain);
