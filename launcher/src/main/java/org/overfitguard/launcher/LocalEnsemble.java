@@ -85,6 +85,13 @@ public final class LocalEnsemble implements AutoCloseable {
      * trainer ran at 0.46 x the speed).
      */
     static final Map<String, String> ALLOCATOR = Map.of("MALLOC_MMAP_THRESHOLD_", "4194304", "MALLOC_TRIM_THRESHOLD_", "67108864");
+    /**
+     * Extra options for every JVM the ensemble starts (broker and services), from the system property
+     * {@code overfitguard.jvm-options}, split on whitespace. The test suite sets the C1 compiler only
+     * and the serial collector there: its processes live for seconds to minutes on 2 cores, where C2's
+     * compile threads and G1's workers took a third of the CPU the tests had.
+     */
+    static final List<String> JVM_OPTIONS = jvmOptions(System.getProperty("overfitguard.jvm-options", ""));
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -166,8 +173,11 @@ public final class LocalEnsemble implements AutoCloseable {
 
     public void startBroker() throws IOException {
         if (broker == null) {
-            broker = new ManagedProcess("kafka", List.of(Layout.java().toString(), "-Xmx1g", "-jar",
-                    layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()), "--data-dir", workdir.resolve("kafka").toString()),
+            List<String> command = new ArrayList<>(List.of(Layout.java().toString(), "-Xmx1g"));
+            command.addAll(JVM_OPTIONS);
+            command.addAll(List.of("-jar", layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()),
+                    "--data-dir", workdir.resolve("kafka").toString()));
+            broker = new ManagedProcess("kafka", command,
                     Map.of(),
                     workdir.resolve("logs").resolve("kafka.log"));
             supervisor.watch("kafka", broker, this::startBroker, null);
@@ -276,6 +286,7 @@ public final class LocalEnsemble implements AutoCloseable {
                 "-Dquarkus.http.port=" + url(service, "").getPort(),
                 "-Dkafka.bootstrap.servers=" + bootstrapServers(),
                 "-Dai.djl.offline=true"));
+        c.addAll(JVM_OPTIONS);
         switch (base) {
             case "trainer-service" -> {
                 c.add("-Dtrainer.checkpoint-root=" + checkpointRoot());
@@ -302,6 +313,10 @@ public final class LocalEnsemble implements AutoCloseable {
         c.add("-jar");
         c.add(layout.serviceJar(base).toString());
         return c;
+    }
+
+    static List<String> jvmOptions(String property) {
+        return property.isBlank() ? List.of() : List.of(property.trim().split("\\s+"));
     }
 
     private void awaitReady(String service) throws IOException {
