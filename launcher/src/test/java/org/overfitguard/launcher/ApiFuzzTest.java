@@ -79,7 +79,7 @@ class ApiFuzzTest {
 
     // --- trainer-service: POST /runs -------------------------------------------------------------
 
-    @Property(tries = 7000, shrinking = ShrinkingMode.BOUNDED)
+    @Property(tries = 3600, shrinking = ShrinkingMode.BOUNDED)
     void postRunsNeverAnswers5xxAndEvery400NamesRealFields(@ForAll("bodies") String body, @ForAll("contentTypes") String type) {
         HttpResponse<String> r = post("/runs", type, body, ensemble.token());
         check(r, body);

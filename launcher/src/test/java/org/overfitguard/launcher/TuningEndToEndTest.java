@@ -52,9 +52,10 @@ class TuningEndToEndTest {
               regularization.weight_decay: {log_uniform: [0.001, 0.3]}
             trials: 7
             seed: 11
-            scheduler: {kind: asha, min_budget: 20, reduction_factor: 3, max_budget: 180}
+            scheduler: {kind: asha, min_budget: 20, reduction_factor: 3, max_budget: 120}
             """;
     private static final long[] RUNGS = {20, 60};
+    private static final long MAX_BUDGET = 120;
     private static final int ETA = 3;
     private static final long RUN_MILLIS = 600_000;
 
@@ -127,15 +128,18 @@ class TuningEndToEndTest {
             boolean prunedInTime = p != null && p.timestamp().isBefore(r.completed().timestamp());
             if (reason == CompletionReason.PRUNED) {
                 assertTrue(p != null, r.runId() + " ended pruned without a prune");
+                assertTrue(r.completed().steps() >= p.rungStep(), r.runId() + " stopped before the rung it was pruned at: " + p);
             } else {
                 assertTrue(!prunedInTime, r.runId() + " ended " + reason + " although pruned at " + p);
             }
         }
         assertTrue(runs.stream().anyMatch(r -> r.completed().reason() == CompletionReason.PRUNED), "a prune took effect");
         long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
-        System.out.println("[tune-e2e] stopping form: " + steps + " steps of " + 180 * runs.size() + ", " + pruned.size() + " pruned ("
+        System.out.println("[tune-e2e] stopping form: " + steps + " steps of " + MAX_BUDGET * runs.size() + ", " + pruned.size() + " pruned ("
                 + runs.stream().filter(r -> r.completed().reason() == CompletionReason.PRUNED).count() + " before their end)");
-        assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+        // no bound on the steps saved: trials train on while the tuner is down, and may all reach max_steps
+        // there (they then wait for their last evaluation, and end pruned at max_budget when the restarted tuner
+        // prunes them). What pruning saves is measured by TuningBenchmark; the promotion form's is exact below.
     }
 
     /** The rule, written again from the paper's statement: rank among those at the rung so far, top ceil(n/eta) go on. */
@@ -194,7 +198,7 @@ class TuningEndToEndTest {
                 assertEquals(p.rungStep(), r.completed().steps(), r.runId() + " paused at its rung: not one step past it");
             } else {
                 assertEquals(CompletionReason.MAX_STEPS, r.completed().reason(), r.runId());
-                assertEquals(180, r.completed().steps(), r.runId());
+                assertEquals(MAX_BUDGET, r.completed().steps(), r.runId());
             }
         }
         Set<String> promotions = TopicIO.readAll(ensemble.bootstrapServers(), Topics.CONTROL).stream()
@@ -204,9 +208,9 @@ class TuningEndToEndTest {
         assertEquals(judged.stream().filter(j -> j.decision() == TrialDecision.CONTINUE).map(j -> j.runId() + "@" + j.rung())
                 .collect(Collectors.toSet()), promotions, "a TrialPromoted for each promotion");
         long steps = runs.stream().mapToLong(r -> r.completed().steps()).sum();
-        System.out.println("[tune-e2e] promotion form: " + steps + " steps of " + 180 * runs.size() + ", " + prunedAt.size()
+        System.out.println("[tune-e2e] promotion form: " + steps + " steps of " + MAX_BUDGET * runs.size() + ", " + prunedAt.size()
                 + " pruned, " + pausedReleases(ensemble).size() + " pauses");
-        assertTrue(steps < 180L * runs.size(), "pruning saved steps: " + steps);
+        assertTrue(steps < MAX_BUDGET * runs.size(), "pruning saved steps: " + steps);
     }
 
     private static EventWatcher startAndWatch(LocalEnsemble ensemble) throws Exception {

@@ -30,7 +30,9 @@ import org.overfitguard.lm.train.TrainingSession;
  * 64-symbol vocabulary. Prints (1) milliseconds per step by phase (forward, loss, backward,
  * gradients, clipping, optimizer, cleanup) over timed steps, and tokens/s; (2) from the PyTorch
  * profiler over a few steps: native operations per step and the top-level operations by time
- * (skipped with a second argument {@code --no-profile}; scripts/speed-vs-nanogpt.sh uses that).
+ * (skipped with {@code --no-profile}; scripts/speed-vs-nanogpt.sh uses that). {@code --warmup N} and
+ * {@code --steps N} change the 20 warm-up and 150 timed steps (scripts/cost-growth.sh times large
+ * models with few).
  *
  * <pre>mvn -q -pl lm test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=org.overfitguard.lm.StepProfileBenchmark -Dexec.args="docs/specs/nanogpt-cpu-bench.yaml" \
@@ -39,28 +41,29 @@ import org.overfitguard.lm.train.TrainingSession;
 public final class StepProfileBenchmark {
 
     private static final int VOCAB = 64;
-    private static final int WARMUP = 20;
-    private static final int TIMED = 150;
     private static final int PROFILED = 10;
 
     public static void main(String[] args) throws Exception {
-        RunSpec spec = args.length > 0 ? RunSpecs.parse(Files.readString(Path.of(args[0]))) : RunSpec.defaults();
+        RunSpec spec = args.length > 0 && !args[0].startsWith("--") ? RunSpecs.parse(Files.readString(Path.of(args[0]))) : RunSpec.defaults();
+        List<String> options = Arrays.asList(args);
+        int warmup = option(options, "--warmup", 20);
+        int timed = option(options, "--steps", 150);
         int rows = spec.training().batchSize();
         int cols = spec.model().blockSize();
         Random random = new Random(1);
         try (TrainingSession s = TrainingSession.fresh(GptModel.create(GptConfig.of(spec, VOCAB), Device.cpu(), spec.seed()), spec)) {
-            for (int i = 0; i < WARMUP; i++) {
+            for (int i = 0; i < warmup; i++) {
                 s.train(batch(random, s.step(), rows, cols));
             }
             s.phases().reset();
             long t0 = System.nanoTime();
-            for (int i = 0; i < TIMED; i++) {
+            for (int i = 0; i < timed; i++) {
                 s.train(batch(random, s.step(), rows, cols));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             System.out.printf(Locale.ROOT, "model %d layers x %d wide, %d heads, batch %d x %d, %d threads: %.1f ms/step, %.0f tokens/s%n",
                     spec.model().layers(), spec.model().width(), spec.model().heads(), rows, cols, JniUtils.getNumThreads(),
-                    seconds * 1000 / TIMED, (double) TIMED * rows * cols / seconds);
+                    seconds * 1000 / timed, (double) timed * rows * cols / seconds);
             double total = 0;
             for (StepPhases.Phase p : StepPhases.Phase.values()) {
                 total += s.phases().millisPerStep(p);
@@ -70,7 +73,7 @@ public final class StepProfileBenchmark {
                 System.out.printf(Locale.ROOT, "  %-10s %7.2f ms/step  %5.1f %%%n", p.name().toLowerCase(Locale.ROOT), ms, 100 * ms / total);
             }
 
-            if (args.length > 1 && args[1].equals("--no-profile")) {
+            if (options.contains("--no-profile")) {
                 return;
             }
             Path trace = Files.createTempFile("step-profile", ".json");
@@ -83,6 +86,17 @@ public final class StepProfileBenchmark {
             summarize(root.isArray() ? root : root.path("traceEvents"), PROFILED);
             Files.deleteIfExists(trace);
         }
+    }
+
+    private static int option(List<String> options, String name, int otherwise) {
+        int at = options.indexOf(name);
+        if (at < 0) {
+            return otherwise;
+        }
+        if (at + 1 >= options.size()) {
+            throw new IllegalArgumentException(name + " needs a number of steps");
+        }
+        return Integer.parseInt(options.get(at + 1));
     }
 
     /** Native operations per step and the top-level ones (not inside another) by inclusive time. */

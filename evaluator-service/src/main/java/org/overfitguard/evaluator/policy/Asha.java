@@ -47,6 +47,7 @@ public final class Asha {
     }
 
     private final int eta;
+    private final AshaSchedule schedule;
     private final List<Long> rungs;
     private final List<Map<String, Double>> reached = new ArrayList<>(); // per rung: trial -> loss, in arrival order
     private final Set<String> pruned = new HashSet<>();
@@ -57,7 +58,8 @@ public final class Asha {
                     + minBudget + ", " + eta + ", " + maxBudget);
         }
         this.eta = eta;
-        this.rungs = new AshaSchedule(minBudget, eta, maxBudget).rungs();
+        this.schedule = new AshaSchedule(minBudget, eta, maxBudget);
+        this.rungs = schedule.rungs();
         rungs.forEach(r -> reached.add(new LinkedHashMap<>()));
     }
 
@@ -79,13 +81,7 @@ public final class Asha {
         if (pruned.contains(trial)) {
             return Judgement.none(Decision.ALREADY_PRUNED);
         }
-        int rung = -1;
-        for (int k = rungs.size() - 1; k >= 0; k--) {
-            if (step >= rungs.get(k)) {
-                rung = k;
-                break;
-            }
-        }
+        int rung = schedule.rungOf(step);
         if (rung < 0) {
             return Judgement.none(Decision.BELOW_FIRST_RUNG);
         }
