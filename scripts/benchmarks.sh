@@ -3,6 +3,10 @@
 # asserted). Needs a build first: mvn -DskipTests install. Figures go into docs/benchmarks.md by hand.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# as the services run: MKL's kernels chosen by the CPU's features (lm/src/main/c; the JVMs exec:java starts inherit it)
+shim=$PWD/lm/target/native/libmkl-feature-dispatch.so
+[ -f "$shim" ] || { echo "$shim is missing: mvn -DskipTests install builds it" >&2; exit 2; }
+export LD_PRELOAD=$shim
 run() { mvn -q -pl "$1" test-compile exec:java -Dexec.classpathScope=test -Dexec.mainClass="$2" ${3:+-Dexec.args="$3"} 2>/dev/null \
         | grep -vE '^\[|^SLF4J|^\s' ; }
 
@@ -27,3 +31,6 @@ echo "== where one step's time goes (nanoGPT's CPU model, one thread; phases and
 MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 \
   MAVEN_OPTS="-Dai.djl.pytorch.num_threads=1 -Dai.djl.pytorch.num_interop_threads=1" \
   run lm org.overfitguard.lm.StepProfileBenchmark docs/specs/nanogpt-cpu-bench.yaml
+
+echo "== how cost grows: width 128/256/512 x layers 2/4/8 x block 64/256, ours and nanoGPT's (one thread, about 15 minutes)"
+scripts/cost-growth.sh 1

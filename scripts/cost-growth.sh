@@ -9,7 +9,8 @@
 # MFU = (6 N + 12 L C T) FLOPs per token x tokens/s / roof, with N = 12 L C^2 + V C (the same count for
 # both models: the matrix products a GPT of this shape must do; biases and norms left out), and the
 # roof the faster of the two fp32 matrix-product roofs measured first on this machine: libtorch's
-# (MatmulRoofBenchmark) and the peer's PyTorch with OpenBLAS (torch.mm), square n up to 2048.
+# (MatmulRoofBenchmark) and the peer's PyTorch with OpenBLAS (torch.mm), square n up to 2048. Ours runs
+# as the services do: MKL's feature dispatch preloaded (lm/src/main/c), the allocator pinned.
 #
 #   scripts/cost-growth.sh [THREADS=1] [SECONDS_PER_SHAPE=8]
 #
@@ -27,14 +28,16 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 (cd lm && mvn -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null)
 classpath="lm/target/classes:lm/target/test-classes:$(cat "$work/cp")"
+shim=$PWD/lm/target/native/libmkl-feature-dispatch.so
+[ -f "$shim" ] || { echo "$shim is missing: mvn -DskipTests install builds it" >&2; exit 2; }
 ours() {
-  MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 java -Dai.djl.offline=true \
+  LD_PRELOAD=$shim MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 java -Dai.djl.offline=true \
     -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -cp "$classpath" "$@" 2>/dev/null
 }
 
 ours_roof=$(ours org.overfitguard.lm.MatmulRoofBenchmark | sed -n 's/^matmul roof.*: \([0-9.]*\) GFLOP\/s.*/\1/p')
-"$peer" speed 1 6 >/dev/null 2>&1 || true # installs the peer's PyTorch when missing
-peer_roof=$(OMP_NUM_THREADS=$threads /usr/bin/python3 - "$threads" <<'PY'
+env -u LD_PRELOAD "$peer" speed 1 6 >/dev/null 2>&1 || true # installs the peer's PyTorch when missing
+peer_roof=$(env -u LD_PRELOAD OMP_NUM_THREADS=$threads /usr/bin/python3 - "$threads" <<'PY'
 import sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 best = 0.0
@@ -62,12 +65,12 @@ for width in 128 256 512; do
       sed "s/^model: .*/model: {layers: $layers, heads: 4, width: $width, block_size: $block}/" \
         docs/specs/nanogpt-cpu-bench.yaml > "$work/spec.yaml"
       /usr/bin/time -o "$work/ours.rss" -f %M \
-        env MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 java -Dai.djl.offline=true \
+        env LD_PRELOAD="$shim" MALLOC_MMAP_THRESHOLD_=4194304 MALLOC_TRIM_THRESHOLD_=67108864 java -Dai.djl.offline=true \
         -Dai.djl.pytorch.num_threads="$threads" -Dai.djl.pytorch.num_interop_threads=1 -cp "$classpath" \
         org.overfitguard.lm.StepProfileBenchmark "$work/spec.yaml" --no-profile --warmup 3 --steps "$steps" \
         2>/dev/null > "$work/ours.out"
       ours_ms=$(sed -n 's/.*: \([0-9.]*\) ms\/step, .*/\1/p' "$work/ours.out")
-      /usr/bin/time -o "$work/peer.rss" -f %M "$peer" speed "$threads" $((steps + 5)) \
+      /usr/bin/time -o "$work/peer.rss" -f %M env -u LD_PRELOAD "$peer" speed "$threads" $((steps + 5)) \
         --n_embd="$width" --n_layer="$layers" --block_size="$block" 2>/dev/null > "$work/peer.out"
       peer_ms=$(sed -n 's/.*median \([0-9.]*\) ms\/iter.*/\1/p' "$work/peer.out")
       awk -v c="$width" -v l="$layers" -v t="$block" -v f="$flops" -v k="$tokens" -v r="$roof" \

@@ -83,6 +83,7 @@ missing=false
 for s in "${SERVICES[@]}"; do
   [ -f "$s/target/quarkus-app/quarkus-run.jar" ] || missing=true
 done
+[ -f lm/target/native/libmkl-feature-dispatch.so ] || missing=true # lm's MKL dispatch shim, which every image preloads
 if $missing; then
   say "building the fast-jars (mvn -DskipTests package)"
   mvn -q -B -DskipTests package

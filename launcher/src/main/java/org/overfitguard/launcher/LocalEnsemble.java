@@ -7,9 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,10 +167,25 @@ public final class LocalEnsemble implements AutoCloseable {
             }
         }
         for (String s : all) {
-            services.put(s, new ManagedProcess(s, serviceCommand(s), ALLOCATOR, workdir.resolve("logs").resolve(s + ".log")));
+            services.put(s, new ManagedProcess(s, serviceCommand(s), serviceEnvironment(), workdir.resolve("logs").resolve(s + ".log")));
             supervisor.watch(s, services.get(s), () -> startService(s), url(s, "/q/health/live"));
         }
         InParallel.forEach(all, "the ensemble did not start", this::startService);
+    }
+
+    /**
+     * The services' environment: the allocator pinned, and MKL's feature dispatch preloaded when it is
+     * built (every service alike, so that a restarted trainer or evaluator computes with the same
+     * kernels, and the same bits, as the one it replaces).
+     */
+    Map<String, String> serviceEnvironment() {
+        Map<String, String> env = new HashMap<>(ALLOCATOR);
+        Path shim = layout.mklDispatchShim();
+        if (Files.isRegularFile(shim)) {
+            String preload = System.getenv("LD_PRELOAD");
+            env.put("LD_PRELOAD", preload == null || preload.isBlank() ? shim.toString() : shim + ":" + preload);
+        }
+        return env;
     }
 
     public void startBroker() throws IOException {

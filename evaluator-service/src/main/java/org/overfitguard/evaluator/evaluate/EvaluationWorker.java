@@ -32,6 +32,7 @@ import org.overfitguard.evaluator.policy.StopState;
 import org.overfitguard.lm.eval.HeldOutScore;
 import org.overfitguard.lm.model.Devices;
 import org.overfitguard.lm.model.MemoryEstimate;
+import org.overfitguard.lm.model.MklDispatch;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.messaging.supervision.Loops;
@@ -79,6 +80,11 @@ public class EvaluationWorker {
         long budget = (long) (config.maxMemory().map(m -> m.asLongValue()).orElseGet(() -> nativeMemory())
                 / MemoryEstimate.allocatorFactor(System.getenv()));
         MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
+        if (!device.isGpu()) {
+            MklDispatch mkl = MklDispatch.current();
+            LOG.info(mkl.describe());
+            mkl.warning().ifPresent(LOG::warn);
+        }
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());
         loop = loops.start(new SupervisedLoop("evaluator-worker", STALL, this::work));

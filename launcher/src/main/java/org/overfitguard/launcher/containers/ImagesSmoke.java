@@ -112,6 +112,7 @@ public final class ImagesSmoke {
                 checkSecurity(ensemble, dev.deployment(s));
             }
             checkHeap(ensemble, dev.deployment("trainer-service"));
+            checkMklDispatch(ensemble);
 
             try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
                 step(spec == null ? "submit the default run" : "submit the run " + repo.relativize(spec));
@@ -207,6 +208,19 @@ public final class ImagesSmoke {
     }
 
     /** The JVM's heap comes from the container's memory limit (the manifests' MaxRAMPercentage of it). */
+    /** The image preloads MKL's feature dispatch: the trainer and the evaluator say so, not "generic path". */
+    private void checkMklDispatch(ContainerEnsemble ensemble) throws IOException {
+        for (String s : List.of("trainer-service", "evaluator-service")) {
+            String line = ensemble.logs(s).lines().filter(l -> l.contains("matrix products:")).findFirst()
+                    .orElseThrow(() -> new IOException(s + " did not log how MKL chooses its kernels (\"matrix products: ...\")"));
+            String said = line.substring(line.indexOf("matrix products:"));
+            say(String.format(Locale.ROOT, "  %-18s %s", s, said));
+            if (said.contains("generic path")) {
+                throw new IOException(s + " runs MKL's generic path: the image's LD_PRELOAD of the shim did not take");
+            }
+        }
+    }
+
     private void checkHeap(ContainerEnsemble ensemble, PodTemplate t) throws IOException {
         String metrics = get(ensemble.url(t.service(), "/q/metrics"));
         Matcher m = HEAP_MAX.matcher(metrics);

@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import org.overfitguard.lm.checkpoint.CheckpointStore;
 import org.overfitguard.lm.model.Devices;
 import org.overfitguard.lm.model.MemoryEstimate;
+import org.overfitguard.lm.model.MklDispatch;
 import org.overfitguard.lm.model.NativeEnvironment;
 import org.overfitguard.messaging.DeadLetters;
 import org.overfitguard.messaging.KafkaConnection;
@@ -45,6 +46,11 @@ public class TrainerResources {
         deadLetters = new DeadLetters(kafka, "trainer-service-batches");
         LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
         MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
+        if (!device.isGpu()) {
+            MklDispatch mkl = MklDispatch.current();
+            LOG.info(mkl.describe());
+            mkl.warning().ifPresent(LOG::warn);
+        }
     }
 
     void stop(@Observes @Priority(1) ShutdownEvent ignored) {
