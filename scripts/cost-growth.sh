@@ -26,7 +26,7 @@ peer=../shared/peer/nanogpt-bench.sh
 [ -x /usr/bin/time ] || { echo "GNU time is not installed (Debian package time)" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-(cd lm && mvn -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null)
+(cd lm && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$work/cp" -Dmdep.includeScope=test >/dev/null)
 classpath="lm/target/classes:lm/target/test-classes:$(cat "$work/cp")"
 shim=$PWD/lm/target/native/libmkl-feature-dispatch.so
 [ -f "$shim" ] || { echo "$shim is missing: mvn -DskipTests install builds it" >&2; exit 2; }

@@ -16,7 +16,7 @@ peer=../shared/peer/nanogpt-bench.sh
 [ -x "$peer" ] || { echo "the peer is not at $peer" >&2; exit 2; }
 cp_file=$(mktemp)
 trap 'rm -f "$cp_file"' EXIT
-(cd lm && mvn -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null)
+(cd lm && mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null)
 classpath="lm/target/classes:lm/target/test-classes:$(cat "$cp_file")"
 shim=$PWD/lm/target/native/libmkl-feature-dispatch.so
 [ -f "$shim" ] || { echo "$shim is missing: mvn -DskipTests install builds it" >&2; exit 2; }

@@ -93,6 +93,7 @@ public final class LocalEnsemble implements AutoCloseable {
      * and the serial collector there: its processes live for seconds to minutes on 2 cores, where C2's
      * compile threads and G1's workers took a third of the CPU the tests had.
      */
+    static final boolean MKL_GENERIC = mklGeneric(System.getProperty("overfitguard.mkl-dispatch", "features"));
     static final List<String> JVM_OPTIONS = jvmOptions(System.getProperty("overfitguard.jvm-options", ""));
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
@@ -176,12 +177,13 @@ public final class LocalEnsemble implements AutoCloseable {
     /**
      * The services' environment: the allocator pinned, and MKL's feature dispatch preloaded when it is
      * built (every service alike, so that a restarted trainer or evaluator computes with the same
-     * kernels, and the same bits, as the one it replaces).
+     * kernels, and the same bits, as the one it replaces). {@code -Doverfitguard.mkl-dispatch=generic}
+     * leaves it out: MKL's own, vendor-gated choice (to compare, or should the shim ever misbehave).
      */
     Map<String, String> serviceEnvironment() {
         Map<String, String> env = new HashMap<>(ALLOCATOR);
         Path shim = layout.mklDispatchShim();
-        if (Files.isRegularFile(shim)) {
+        if (!MKL_GENERIC && Files.isRegularFile(shim)) {
             String preload = System.getenv("LD_PRELOAD");
             env.put("LD_PRELOAD", preload == null || preload.isBlank() ? shim.toString() : shim + ":" + preload);
         }
@@ -330,6 +332,15 @@ public final class LocalEnsemble implements AutoCloseable {
         c.add("-jar");
         c.add(layout.serviceJar(base).toString());
         return c;
+    }
+
+    /** {@code overfitguard.mkl-dispatch}: features (the shim preloaded, the default) or generic (MKL's own choice). */
+    static boolean mklGeneric(String property) {
+        return switch (property) {
+            case "features" -> false;
+            case "generic" -> true;
+            default -> throw new IllegalArgumentException("overfitguard.mkl-dispatch must be features or generic, was '" + property + "'");
+        };
     }
 
     static List<String> jvmOptions(String property) {
