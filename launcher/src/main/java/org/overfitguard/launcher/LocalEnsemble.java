@@ -93,8 +93,9 @@ public final class LocalEnsemble implements AutoCloseable {
      * and the serial collector there: its processes live for seconds to minutes on 2 cores, where C2's
      * compile threads and G1's workers took a third of the CPU the tests had.
      */
-    static final boolean MKL_GENERIC = mklGeneric(System.getProperty("overfitguard.mkl-dispatch", "features"));
     static final List<String> JVM_OPTIONS = jvmOptions(System.getProperty("overfitguard.jvm-options", ""));
+    /** {@code overfitguard.mkl-dispatch=generic}: the services without MKL's dispatch shim (see serviceEnvironment). */
+    static final boolean MKL_GENERIC = mklGeneric(System.getProperty("overfitguard.mkl-dispatch", "features"));
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 

@@ -207,7 +207,6 @@ public final class ImagesSmoke {
         }
     }
 
-    /** The JVM's heap comes from the container's memory limit (the manifests' MaxRAMPercentage of it). */
     /** The image preloads MKL's feature dispatch: the trainer and the evaluator say so, not "generic path". */
     private void checkMklDispatch(ContainerEnsemble ensemble) throws IOException {
         for (String s : List.of("trainer-service", "evaluator-service")) {
@@ -221,6 +220,7 @@ public final class ImagesSmoke {
         }
     }
 
+    /** The JVM's heap comes from the container's memory limit (the manifests' MaxRAMPercentage of it). */
     private void checkHeap(ContainerEnsemble ensemble, PodTemplate t) throws IOException {
         String metrics = get(ensemble.url(t.service(), "/q/metrics"));
         Matcher m = HEAP_MAX.matcher(metrics);
