@@ -7,6 +7,7 @@
 #   podman, runc, debootstrap - scripts/images.sh builds the images on a Debian base it makes, and
 #                 scripts/images-smoke.sh (launcher's ImagesSmokeIT) runs the ensemble from them
 #   @asyncapi/parser - validates docs/asyncapi.yaml (npm, pinned in tools/asyncapi/package-lock.json)
+#   gcc       - lm's build compiles the MKL dispatch shim (lm/src/main/c) with cc; most machines have it
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,6 +19,7 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 command -v podman >/dev/null 2>&1 || need+=(podman)
 command -v runc >/dev/null 2>&1 || need+=(runc)
 command -v debootstrap >/dev/null 2>&1 || need+=(debootstrap)
+command -v "${CC:-cc}" >/dev/null 2>&1 || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing ${need[*]} from Debian"
   sudo_cmd=""
