@@ -46,9 +46,7 @@ public final class Asha {
         }
     }
 
-    private final int eta;
     private final AshaSchedule schedule;
-    private final List<Long> rungs;
     private final List<Map<String, Double>> reached = new ArrayList<>(); // per rung: trial -> loss, in arrival order
     private final Set<String> pruned = new HashSet<>();
 
@@ -57,10 +55,8 @@ public final class Asha {
             throw new IllegalArgumentException("asha needs min_budget >= 1, eta >= 2 and max_budget >= min_budget; was "
                     + minBudget + ", " + eta + ", " + maxBudget);
         }
-        this.eta = eta;
         this.schedule = new AshaSchedule(minBudget, eta, maxBudget);
-        this.rungs = schedule.rungs();
-        rungs.forEach(r -> reached.add(new LinkedHashMap<>()));
+        schedule.rungs().forEach(r -> reached.add(new LinkedHashMap<>()));
     }
 
     public Asha(AshaSchedule schedule) {
@@ -69,7 +65,7 @@ public final class Asha {
 
     /** The rung budgets in steps, lowest first (none at or above max_budget: there a trial simply ends). */
     public List<Long> rungs() {
-        return List.copyOf(rungs);
+        return schedule.rungs();
     }
 
     /**
@@ -94,11 +90,12 @@ public final class Asha {
         here.put(trial, x);
         int n = here.size();
         int rank = (int) notWorse + 1;
+        int eta = schedule.reductionFactor();
         int kept = (n + eta - 1) / eta;
         Decision d = rank <= kept ? Decision.CONTINUE : Decision.PRUNE;
         if (d == Decision.PRUNE) {
             pruned.add(trial);
         }
-        return new Judgement(d, rung, rungs.get(rung), rank, n, kept);
+        return new Judgement(d, rung, schedule.rungs().get(rung), rank, n, kept);
     }
 }
