@@ -35,7 +35,16 @@ class MklDispatchTest {
         MklDispatch shimmed = MklDispatch.of(AMD, "7f00-7f01 r-xp 00000000 08:01 12 /repo/lm/target/native/" + MklDispatch.SHIM + "\n");
         assertTrue(shimmed.byFeatures());
         assertTrue(shimmed.warning().isEmpty());
+        assertTrue(shimmed.describe().contains("chosen by the CPU's features") && shimmed.describe().contains(MklDispatch.SHIM + " preloaded"),
+                shimmed.describe());
         assertTrue(MklDispatch.of(INTEL, "").byFeatures(), "Intel: MKL dispatches by features without the shim");
+        assertTrue(MklDispatch.of(INTEL, "").describe().contains("not preloaded"), "the log says whether the shim took, on Intel too");
+        List<String> warned = new ArrayList<>();
+        List<String> said = new ArrayList<>();
+        bare.log(said::add, warned::add);
+        shimmed.log(said::add, warned::add);
+        assertEquals(2, said.size());
+        assertEquals(List.of(bare.warning().orElseThrow()), warned, "only the generic path is warned about");
         assertTrue(MklDispatch.of("processor\t: 0\nBogoMIPS\t: 50.00\n", "").byFeatures(), "no x86 vendor: no MKL");
         assertFalse(MklDispatch.of(AMD, "/repo/lm/target/native/old-" + MklDispatch.SHIM + "\n").shimLoaded(),
                 "another library whose name ends the same is not the shim");

@@ -81,9 +81,7 @@ public class EvaluationWorker {
                 / MemoryEstimate.allocatorFactor(System.getenv()));
         MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
         if (!device.isGpu()) {
-            MklDispatch mkl = MklDispatch.current();
-            LOG.info(mkl.describe());
-            mkl.warning().ifPresent(LOG::warn);
+            MklDispatch.current().log(LOG::info, LOG::warn);
         }
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());

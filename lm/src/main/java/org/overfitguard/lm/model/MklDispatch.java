@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -44,12 +45,18 @@ public record MklDispatch(String cpuVendor, boolean shimLoaded) {
         if (cpuVendor == null) {
             return "matrix products: no x86 vendor in /proc/cpuinfo (no MKL in this libtorch)";
         }
+        String shim = " (" + SHIM + (shimLoaded ? " preloaded)" : " not preloaded)");
         if ("GenuineIntel".equals(cpuVendor)) {
-            return "matrix products: MKL on an Intel CPU, kernels chosen by its features";
+            return "matrix products: MKL on an Intel CPU, kernels chosen by its features" + shim;
         }
-        return shimLoaded
-                ? "matrix products: MKL kernels chosen by the CPU's features on this " + cpuVendor + " CPU (" + SHIM + " preloaded)"
-                : "matrix products: MKL's generic path on this " + cpuVendor + " CPU (" + SHIM + " not preloaded)";
+        return (shimLoaded ? "matrix products: MKL kernels chosen by the CPU's features on this " : "matrix products: MKL's generic path on this ")
+                + cpuVendor + " CPU" + shim;
+    }
+
+    /** Says at start-up how MKL dispatches here ({@link #describe}), and warns when it takes the generic path. */
+    public void log(Consumer<String> info, Consumer<String> warn) {
+        info.accept(describe());
+        warning().ifPresent(warn);
     }
 
     /** What to do about a CPU on which MKL takes its generic path; empty where it does not. */

@@ -47,9 +47,7 @@ public class TrainerResources {
         LOG.infof("trainer %s trains on %s; checkpoints under %s", config.instanceId(), device, store.root());
         MemoryEstimate.allocatorWarning(System.getenv()).ifPresent(LOG::warn);
         if (!device.isGpu()) {
-            MklDispatch mkl = MklDispatch.current();
-            LOG.info(mkl.describe());
-            mkl.warning().ifPresent(LOG::warn);
+            MklDispatch.current().log(LOG::info, LOG::warn);
         }
     }
 
