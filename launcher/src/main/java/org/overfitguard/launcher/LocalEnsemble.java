@@ -94,8 +94,6 @@ public final class LocalEnsemble implements AutoCloseable {
      * compile threads and G1's workers took a third of the CPU the tests had.
      */
     static final List<String> JVM_OPTIONS = jvmOptions(System.getProperty("overfitguard.jvm-options", ""));
-    /** {@code overfitguard.mkl-dispatch=generic}: the services without MKL's dispatch shim (see serviceEnvironment). */
-    static final boolean MKL_GENERIC = mklGeneric(System.getProperty("overfitguard.mkl-dispatch", "features"));
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
 
@@ -184,7 +182,7 @@ public final class LocalEnsemble implements AutoCloseable {
     Map<String, String> serviceEnvironment() {
         Map<String, String> env = new HashMap<>(ALLOCATOR);
         Path shim = layout.mklDispatchShim();
-        if (!MKL_GENERIC && Files.isRegularFile(shim)) {
+        if (!mklGeneric(System.getProperty("overfitguard.mkl-dispatch", "features")) && Files.isRegularFile(shim)) {
             String preload = System.getenv("LD_PRELOAD");
             env.put("LD_PRELOAD", preload == null || preload.isBlank() ? shim.toString() : shim + ":" + preload);
         }
