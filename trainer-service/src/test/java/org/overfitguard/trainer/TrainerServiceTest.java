@@ -225,7 +225,7 @@ class TrainerServiceTest {
                 """.getBytes(java.nio.charset.StandardCharsets.UTF_8)).when().post("/sweeps").then().statusCode(400)
                 .body("fields.field", org.hamcrest.Matchers.hasItems("space.regularization.weight_decay.log_uniform",
                         "space.regularization.nope", "trials", "scheduler.min_budget", "scheduler.max_budget"));
-        // the promotion form's own fields: a mode that is not one, a bootstrap without the promotion form
+        // the promotion form's own fields: a mode that is not one, a negative bootstrap
         given().auth().oauth2(SUBMITTER).contentType("application/yaml").body("""
                 space: {regularization.weight_decay: {values: [0, 0.1]}}
                 scheduler: {kind: asha, min_budget: 50, max_budget: 150, mode: pause, bootstrap: 3}
