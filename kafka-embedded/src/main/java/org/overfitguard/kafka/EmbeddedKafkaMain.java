@@ -31,7 +31,15 @@ public final class EmbeddedKafkaMain {
                 }
             }
         }
-        EmbeddedKafka broker = EmbeddedKafka.start(dataDir, port);
+        EmbeddedKafka broker;
+        try {
+            broker = EmbeddedKafka.start(dataDir, port);
+        } catch (Exception e) { // e.g. a port taken: the broker's own threads would keep a half-started JVM alive
+            System.err.println("the broker could not start: " + e);
+            e.printStackTrace();
+            System.exit(1);
+            return;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping the broker");

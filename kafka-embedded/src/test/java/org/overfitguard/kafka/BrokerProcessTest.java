@@ -1,18 +1,22 @@
 package org.overfitguard.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -69,6 +73,23 @@ class BrokerProcessTest {
             assertTrue(rest.toString().contains("stopping the broker"), rest.toString());
         } finally {
             broker.destroyForcibly();
+        }
+    }
+
+    @Test
+    @Timeout(120) // before the fix the broker's threads kept the half-started JVM alive for good
+    void aBrokerThatCannotBindItsPortExitsWithCode1InsteadOfHanging() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Process broker = java("org.overfitguard.kafka.EmbeddedKafkaMain", "--port", String.valueOf(taken.getLocalPort()),
+                    "--data-dir", dir.toString()).start();
+            try {
+                String output = new String(broker.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // until it exits
+                assertTrue(broker.waitFor(60, TimeUnit.SECONDS), "the half-started broker exits");
+                assertEquals(1, broker.exitValue());
+                assertFalse(output.contains("bootstrap.servers="), output);
+            } finally {
+                broker.destroyForcibly();
+            }
         }
     }
 

@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
@@ -27,8 +29,6 @@ public final class ManagedProcess {
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
-    private volatile CompletableFuture<String> awaitedLine;
-    private volatile Predicate<String> awaitedMatch;
 
     public ManagedProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
@@ -37,31 +37,42 @@ public final class ManagedProcess {
         this.log = log;
     }
 
-    public synchronized void start() throws IOException {
+    public void start() throws IOException {
+        start(null, null);
+    }
+
+    /** Starts; {@code awaited}, when given, completes with the first line matching {@code ready}, or fails if output ends first. */
+    private synchronized void start(CompletableFuture<String> awaited, Predicate<String> ready) throws IOException {
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(environment);
         process = builder.start();
-        Process p = process;
-        Thread pump = new Thread(() -> pump(p), name + "-output");
+        Process p = process; // each life has its own pump: an old life's end cannot fail a new life's wait
+        Thread pump = new Thread(() -> pump(p, awaited, ready), name + "-output");
         pump.setDaemon(true);
         pump.start();
     }
 
-    /** Starts and waits for an output line matching {@code ready}; returns that line. */
+    /**
+     * Starts and waits for an output line matching {@code ready}; returns that line. Fails as soon as
+     * the process ends without printing it (with its exit code), not only when {@code timeout} passes.
+     */
     public String startAndAwaitLine(Predicate<String> ready, Duration timeout) throws IOException {
         CompletableFuture<String> line = new CompletableFuture<>();
-        awaitedMatch = ready;
-        awaitedLine = line;
-        start();
+        start(line, ready);
         try {
             return line.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for " + name + " to become ready", e);
+        } catch (ExecutionException e) {
+            throw new IOException(e.getCause().getMessage() + "; see " + log, e.getCause());
+        } catch (TimeoutException e) {
             throw new IOException(name + " did not become ready within " + timeout.toSeconds() + " s; see " + log, e);
         }
     }
 
-    private void pump(Process p) {
+    private void pump(Process p, CompletableFuture<String> awaited, Predicate<String> ready) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
              PrintWriter out = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
                      StandardOpenOption.CREATE, StandardOpenOption.APPEND))) {
@@ -69,13 +80,24 @@ public final class ManagedProcess {
             while ((line = in.readLine()) != null) {
                 out.println(line);
                 out.flush();
-                CompletableFuture<String> waiting = awaitedLine;
-                if (waiting != null && !waiting.isDone() && awaitedMatch.test(line)) {
-                    waiting.complete(line);
+                if (awaited != null && !awaited.isDone() && ready.test(line)) {
+                    awaited.complete(line);
                 }
             }
         } catch (IOException e) {
             // the process went away
+        }
+        if (awaited != null && !awaited.isDone()) { // its output ended before the awaited line: it exited
+            awaited.completeExceptionally(new IOException(name + " exited" + exitDescription(p) + " before it was ready"));
+        }
+    }
+
+    private static String exitDescription(Process p) {
+        try {
+            return p.waitFor(10, TimeUnit.SECONDS) ? " with code " + p.exitValue() : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
         }
     }
 

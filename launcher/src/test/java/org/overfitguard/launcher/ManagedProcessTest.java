@@ -1,0 +1,68 @@
+package org.overfitguard.launcher;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Real child processes (/bin/sh): waiting for a ready line, and failing at once when the child exits without it. */
+class ManagedProcessTest {
+
+    private static final Duration LONG = Duration.ofMinutes(10); // never reached: each case ends by output or exit
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(60)
+    void returnsTheReadyLineAndLogsEverything() throws Exception {
+        ManagedProcess p = shell("echo starting; echo 'ready on port 1234'; exec sleep 600");
+        try {
+            assertEquals("ready on port 1234", p.startAndAwaitLine(line -> line.startsWith("ready"), LONG));
+            assertTrue(p.alive());
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+        assertEquals(List.of("starting", "ready on port 1234"), Files.readAllLines(dir.resolve("p.log")));
+    }
+
+    @Test
+    @Timeout(60)
+    void aChildThatExitsBeforeItIsReadyFailsTheWaitWithItsExitCode() {
+        ManagedProcess p = shell("echo 'Address already in use' >&2; exit 3");
+        IOException e = assertThrows(IOException.class, () -> p.startAndAwaitLine(line -> line.startsWith("ready"), LONG));
+        assertTrue(e.getMessage().contains("p exited with code 3 before it was ready"), e.getMessage());
+        assertTrue(e.getMessage().contains(dir.resolve("p.log").toString()), e.getMessage());
+        assertEquals(3, p.exitCode());
+    }
+
+    @Test
+    @Timeout(60)
+    void theEndOfAnEarlierLifeDoesNotFailTheWaitOfTheNext() throws Exception {
+        Path marker = dir.resolve("second-life");
+        // first life exits at once; the second (the marker exists) prints the ready line after a pause in which
+        // the first life's output has long ended
+        ManagedProcess p = shell("if [ -e " + marker + " ]; then sleep 1; echo ready; exec sleep 600; else touch " + marker
+                + "; exit 1; fi");
+        IOException first = assertThrows(IOException.class, () -> p.startAndAwaitLine("ready"::equals, LONG));
+        assertTrue(first.getMessage().contains("exited with code 1"), first.getMessage());
+        try {
+            assertEquals("ready", p.startAndAwaitLine("ready"::equals, LONG));
+        } finally {
+            p.stop(Duration.ofSeconds(5));
+        }
+    }
+
+    private ManagedProcess shell(String script) {
+        return new ManagedProcess("p", List.of("/bin/sh", "-c", script), Map.of(), dir.resolve("p.log"));
+    }
+}
