@@ -1,17 +1,33 @@
 #!/usr/bin/env bash
-# ASHA against the same trials run to completion, side by side in one ensemble of real processes:
-# each tuning file's 27 trials under scheduler random (every trial to its end), then under asha
-# (its promotion form with synchronous rungs; the stopping-form files, docs/tuning/bench-synthetic.yaml
-# and bench-shakespeare.yaml, run the same way with TuningBenchmark --tune FILE).
-# Prints, per file, the best held-out loss and the training steps each spent, and writes both sweep
-# reports (Markdown + PNG; the ASHA one marks each pruned trial's pruning point) under OUT.
-#   scripts/tuning-benchmark.sh [OUT]      (default .ensemble/tuning-benchmark; about 15 minutes on 2 cores)
-# Needs a build first: mvn -DskipTests install. The Shakespeare file reads ../shared/data/tinyshakespeare.
+# ASHA against the same trials run to completion, side by side in one ensemble of real processes per
+# corpus: the 27 trials of a tuning file under scheduler random (every trial to its own end), then
+# the same trials under each ASHA form. Prints, per form, the best held-out loss and the training
+# steps each spent, and writes the sweep reports (Markdown + PNG + CSV of every evaluation; the ASHA
+# ones mark each pruned trial's pruning point) under OUT.
+#   scripts/tuning-benchmark.sh [overfit|short] [OUT]     (default overfit, .ensemble/tuning-benchmark)
+#     overfit  trials that run until they overfit and stop early (docs/tuning/bench-*-overfit*.yaml):
+#              synthetic and Shakespeare, each with ASHA's synchronous promotion form, its stopping
+#              form and the paper's asynchronous promotion form (first rung 180), and the synchronous
+#              form with its first rung at 90; about 35 minutes on 2 cores
+#     short    the 810-step files where every trial is still improving at its end
+#              (docs/tuning/bench-*-promotion.yaml); about 13 minutes
+# Needs a build first: mvn -DskipTests install. The Shakespeare files read ../shared/data/tinyshakespeare.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-out=${1:-.ensemble/tuning-benchmark}
+set_name=${1:-overfit}
+out=${2:-.ensemble/tuning-benchmark}
 [ -f launcher/target/launcher.jar ] || { echo "build first: mvn -DskipTests install" >&2; exit 2; }
-java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
-  --tune docs/tuning/bench-synthetic-promotion.yaml --out "$out" --trainers 2
-java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
-  --tune docs/tuning/bench-shakespeare-promotion.yaml --data-root ../shared/data/tinyshakespeare --out "$out" --trainers 2
+bench() { java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark --out "$out" --trainers 2 "$@"; }
+case "$set_name" in
+  overfit)
+    for corpus in synthetic shakespeare; do
+      data=()
+      [ "$corpus" = shakespeare ] && data=(--data-root ../shared/data/tinyshakespeare)
+      bench "${data[@]}" --tune "docs/tuning/bench-$corpus-overfit.yaml" --tune "docs/tuning/bench-$corpus-overfit-stopping.yaml" \
+        --tune "docs/tuning/bench-$corpus-overfit-async.yaml" --tune "docs/tuning/bench-$corpus-overfit-rung90.yaml"
+    done ;;
+  short)
+    bench --tune docs/tuning/bench-synthetic-promotion.yaml
+    bench --tune docs/tuning/bench-shakespeare-promotion.yaml --data-root ../shared/data/tinyshakespeare ;;
+  *) echo "usage: scripts/tuning-benchmark.sh [overfit|short] [OUT]" >&2; exit 2 ;;
+esac

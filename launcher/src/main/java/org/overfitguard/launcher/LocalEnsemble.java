@@ -105,6 +105,9 @@ public final class LocalEnsemble implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final LocalAccess access = LocalAccess.create();
     private final ProcessSupervisor supervisor;
+    /** Stops the children when this JVM is told to exit (SIGTERM, Ctrl-C) before close: no orphaned broker or trainers. */
+    private final Thread exitHook = new Thread(this::close, "local-ensemble-exit");
+    private boolean closed;
     /** The extra trainer replicas (trainer-service-1, ...) and their HTTP ports. */
     private final Map<String, Integer> extraTrainers = new LinkedHashMap<>();
     private int trainers = 1;
@@ -191,6 +194,7 @@ public final class LocalEnsemble implements AutoCloseable {
 
     public void startBroker() throws IOException {
         if (broker == null) {
+            Runtime.getRuntime().addShutdownHook(exitHook);
             List<String> command = new ArrayList<>(List.of(Layout.java().toString(), "-Xmx1g"));
             command.addAll(JVM_OPTIONS);
             command.addAll(List.of("-jar", layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()),
@@ -370,9 +374,18 @@ public final class LocalEnsemble implements AutoCloseable {
         throw new IOException(service + " not ready within " + READY_TIMEOUT.toSeconds() + " s; see " + log(service));
     }
 
-    /** Stops every service (in parallel), then the broker. */
+    /** Stops every service (in parallel), then the broker; once (a second caller waits for the first). */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(exitHook); // false when no broker was started: nothing registered
+        } catch (IllegalStateException exiting) {
+            // called from a shutdown hook: the JVM is exiting, and this is the hook's work
+        }
         supervisor.close();
         List<CompletableFuture<Void>> stops = new ArrayList<>();
         for (ManagedProcess p : services.values()) {

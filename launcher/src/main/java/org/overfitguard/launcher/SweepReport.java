@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import javax.imageio.ImageIO;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationStatus;
@@ -84,6 +85,41 @@ public final class SweepReport {
                         + " %.0f %%: %d saved)", pruned, spent, budget, 100.0 * spent / budget, budget - spent));
     }
 
+    /**
+     * For a sweep whose runs all ran to their own end: how well each step's held-out ranks predict
+     * the runs' best (Spearman's rho, {@link RankAgreement}), at up to 12 evaluated steps; the
+     * guide to where a first ASHA rung belongs on this data. Empty for pruned sweeps and small ones.
+     */
+    String rankAgreement() {
+        if (rows.size() < 5 || rows.stream().anyMatch(r -> r.prunedAt() != null || r.bestHeldOutLoss() == null)) {
+            return "";
+        }
+        java.util.TreeMap<Long, Double> rho = RankAgreement.of(rows.stream().map(SweepReport::curveOf).toList(),
+                rows.stream().map(Row::bestHeldOutLoss).toList());
+        if (rho.isEmpty()) {
+            return "";
+        }
+        List<Long> steps = new ArrayList<>(rho.keySet());
+        int stride = (steps.size() + 11) / 12;
+        StringBuilder head = new StringBuilder("| step |");
+        StringBuilder rule = new StringBuilder("|---|");
+        StringBuilder line = new StringBuilder("| rho |");
+        for (int i = 0; i < steps.size(); i += stride) {
+            head.append(' ').append(steps.get(i)).append(" |");
+            rule.append("---:|");
+            line.append(String.format(Locale.ROOT, " %.2f |", rho.get(steps.get(i))));
+        }
+        return "\nHow early the held-out ranks predict the result (Spearman's rho between each run's held-out loss at the step"
+                + " and its best; an ASHA rung at a step keeps the trials that rank best there, so a first rung belongs where rho is"
+                + " high):\n\n" + head + "\n" + rule + "\n" + line + "\n";
+    }
+
+    private static Map<Long, Double> curveOf(Row r) {
+        Map<Long, Double> m = new java.util.HashMap<>();
+        r.curve().forEach(p -> m.put((long) p[0], p[1]));
+        return m;
+    }
+
     /** The run with the lowest best held-out loss. */
     public java.util.Optional<Row> best() {
         return rows.stream().filter(r -> r.bestHeldOutLoss() != null && !r.bestHeldOutLoss().isNaN())
@@ -100,10 +136,33 @@ public final class SweepReport {
         Files.createDirectories(markdown.toAbsolutePath().getParent());
         drawChart(chart);
         String text = "# Sweep report\n\nMade by `" + command + "`. Held-out loss is plain cross-entropy in nats per token"
-                + " (never label-smoothed); the gap is held-out minus training cross-entropy.\n\n" + table()
-                + "\n![held-out loss over steps](" + chart.getFileName() + ")\n\nRuns: "
+                + " (never label-smoothed); the gap is held-out minus training cross-entropy.\n\n" + table() + rankAgreement()
+                + "\n![held-out loss over steps](" + chart.getFileName() + ")\n\nEvery evaluation: [" + curvesPath(markdown).getFileName()
+                + "](" + curvesPath(markdown).getFileName() + ").\n\nRuns: "
                 + String.join(", ", rows.stream().map(r -> r.variant() + " = `" + r.runId() + "`").toList()) + "\n";
         Files.writeString(markdown, text);
+        Files.writeString(curvesPath(markdown), curvesCsv());
+    }
+
+    /**
+     * Every held-out evaluation of every run, one per line: {@code variant,run_id,step,held_out_loss,pruned_at}
+     * (pruned_at empty unless ASHA pruned the run), for plotting or for replaying a scheduler offline.
+     */
+    String curvesCsv() {
+        StringBuilder csv = new StringBuilder("variant,run_id,step,held_out_loss,pruned_at\n");
+        for (Row r : rows) {
+            String variant = "\"" + r.variant().replace("\"", "\"\"") + "\"";
+            for (double[] p : r.curve()) {
+                csv.append(String.format(Locale.ROOT, "%s,%s,%d,%.6f,%s%n", variant, r.runId(), (long) p[0], p[1],
+                        r.prunedAt() == null ? "" : r.prunedAt()));
+            }
+        }
+        return csv.toString();
+    }
+
+    static Path curvesPath(Path markdown) {
+        String name = markdown.getFileName().toString().replaceFirst("\\.md$", "");
+        return markdown.resolveSibling(name + "-curves.csv");
     }
 
     static Path chartPath(Path markdown) {

@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,11 +20,13 @@ import java.util.Map;
  * draw the same trials (same seed, same space, max_steps = max_budget), and training is
  * deterministic, so a trial's held-out curve under ASHA is a prefix of its exhaustive curve: the
  * benchmark checks that too. Prints the best held-out loss and the steps each spent, and writes
- * both sweep reports (Markdown and PNG, the ASHA one with its pruning points).
+ * both sweep reports (Markdown and PNG, the ASHA one with its pruning points, and the CSV of
+ * every evaluation). Several {@code --tune} files that differ only in their asha scheduler share
+ * one exhaustive sweep: it runs once, then each file's ASHA sweep in turn.
  *
  * <pre>
  *   java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
- *       --tune docs/tuning/bench-synthetic.yaml [--data-root DIR] [--trainers N] [--out DIR] [--workdir DIR]
+ *       --tune docs/tuning/bench-synthetic.yaml [--tune OTHER.yaml ...] [--data-root DIR] [--trainers N] [--out DIR] [--workdir DIR]
  * </pre>
  */
 public final class TuningBenchmark {
@@ -39,10 +43,13 @@ public final class TuningBenchmark {
             return (double) ashaSteps / exhaustiveSteps;
         }
 
-        void print(PrintStream out) {
+        static void header(PrintStream out) {
             out.println("| tuning file | trials | exhaustive best (trial) | its steps | ASHA best (trial) | its steps | pruned |"
                     + " ASHA - exhaustive | steps share | curves differing |");
             out.println("|---|---:|---|---:|---|---:|---:|---:|---:|---:|");
+        }
+
+        void print(PrintStream out) {
             out.printf(Locale.ROOT, "| %s | %d | %.4f (%s) | %d | %.4f (%s) | %d | %d | %+.4f nats | %.1f %% | %d |%n", name, trials,
                     exhaustiveBest, exhaustiveBestTrial, exhaustiveSteps, ashaBest, ashaBestTrial, ashaSteps, pruned, gap(),
                     100 * stepShare(), curveMismatches);
@@ -53,66 +60,98 @@ public final class TuningBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path tune = null;
+        List<Path> tunes = new ArrayList<>();
         Path dataRoot = Path.of("data");
         Path out = Path.of(".ensemble", "tuning-benchmark");
         Path workdir = null;
         int trainers = 2;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--tune" -> tune = Path.of(args[++i]);
+                case "--tune" -> tunes.add(Path.of(args[++i]));
                 case "--data-root" -> dataRoot = Path.of(args[++i]);
                 case "--out" -> out = Path.of(args[++i]);
                 case "--workdir" -> workdir = Path.of(args[++i]);
                 case "--trainers" -> trainers = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--data-root DIR] [--trainers N]"
+                default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--tune FILE ...] [--data-root DIR] [--trainers N]"
                         + " [--out DIR] [--workdir DIR]; unknown " + args[i]);
             }
         }
-        if (tune == null) {
+        if (tunes.isEmpty()) {
             throw new IllegalArgumentException("--tune FILE is required (a tuning body with an asha scheduler)");
+        }
+        Map<String, String> bodies = new LinkedHashMap<>();
+        for (Path tune : tunes) {
+            bodies.put(tune.getFileName().toString().replaceFirst("\\.ya?ml$", ""), Files.readString(tune));
         }
         workdir = workdir != null ? workdir : Files.createTempDirectory("tuning-benchmark-");
         PrintStream o = System.out;
-        String name = tune.getFileName().toString().replaceFirst("\\.ya?ml$", "");
-        Figures f;
+        String name = String.join("+", bodies.keySet());
+        List<Figures> figures;
         try (LocalEnsemble ensemble = new LocalEnsemble(new Layout(Path.of("").toAbsolutePath()), workdir, LocalEnsemble.Ports.free(),
                 dataRoot, line -> o.println("[supervisor] " + line)).trainers(trainers)) {
             o.println("[tune] " + name + ": " + trainers + " trainers, logs in " + workdir.resolve("logs"));
             ensemble.start();
             try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-                f = compare(name, Files.readString(tune), ensemble, watcher, out, o);
+                figures = compare(bodies, ensemble, watcher, out, o);
             }
         }
         o.println();
-        f.print(o);
+        Figures.header(o);
+        figures.forEach(f -> f.print(o));
         System.exit(0);
     }
 
-    static Figures compare(String name, String body, LocalEnsemble ensemble, EventWatcher watcher, Path out, PrintStream o)
+    /** One exhaustive sweep (the first file's trials, each to its end), then each file's ASHA sweep; a row per file. */
+    static List<Figures> compare(Map<String, String> bodies, LocalEnsemble ensemble, EventWatcher watcher, Path out, PrintStream o)
             throws IOException, InterruptedException {
         YAMLMapper yaml = new YAMLMapper();
-        ObjectNode asha = (ObjectNode) yaml.readTree(body);
-        if (!"asha".equals(asha.path("scheduler").path("kind").asText())) {
-            throw new IllegalArgumentException("the tuning file's scheduler must be asha");
+        Map<String, ObjectNode> ashas = new LinkedHashMap<>();
+        ObjectNode exhaustive = null;
+        String first = null;
+        for (Map.Entry<String, String> e : bodies.entrySet()) {
+            ObjectNode asha = (ObjectNode) yaml.readTree(e.getValue());
+            if (!"asha".equals(asha.path("scheduler").path("kind").asText())) {
+                throw new IllegalArgumentException(e.getKey() + ": the tuning file's scheduler must be asha");
+            }
+            ObjectNode its = exhaustiveOf(asha);
+            if (exhaustive == null) {
+                exhaustive = its;
+                first = e.getKey();
+            } else if (!exhaustive.equals(its)) {
+                throw new IllegalArgumentException(e.getKey() + " and " + first + " differ in more than the asha scheduler"
+                        + " (base, space, trials, seed, max_budget), so they cannot share one exhaustive sweep");
+            }
+            ashas.put(e.getKey(), asha);
         }
+        List<RunTracker> full = sweep("exhaustive", exhaustive.toString(), ensemble, watcher, o);
+        Files.createDirectories(out);
+        SweepReport fullReport = SweepReport.of(full);
+        fullReport.write(out.resolve(first + "-exhaustive.md"), "TuningBenchmark (scheduler random, every trial to its end)");
+        SweepReport.Row bestFull = fullReport.best().orElseThrow();
+        List<Figures> figures = new ArrayList<>();
+        for (Map.Entry<String, ObjectNode> e : ashas.entrySet()) {
+            List<RunTracker> pruned = sweep("asha " + e.getKey(), e.getValue().toString(), ensemble, watcher, o);
+            SweepReport ashaReport = SweepReport.of(pruned);
+            ashaReport.write(out.resolve(e.getKey() + "-asha.md"), "TuningBenchmark (scheduler asha, " + e.getKey() + ")");
+            SweepReport.Row bestAsha = ashaReport.best().orElseThrow();
+            Figures f = new Figures(e.getKey(), full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull.variant()),
+                    fullReport.stepsSpent(), bestAsha.bestHeldOutLoss(), trialId(bestAsha.variant()), ashaReport.stepsSpent(),
+                    ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(), curveMismatches(fullReport, ashaReport, o));
+            Figures.header(o);
+            f.print(o);
+            figures.add(f);
+        }
+        return figures;
+    }
+
+    /** The same trials under scheduler random with max_steps = max_budget: each runs to its own end. */
+    private static ObjectNode exhaustiveOf(ObjectNode asha) {
         ObjectNode exhaustive = asha.deepCopy();
         long budget = asha.path("scheduler").path("max_budget").asLong();
         ObjectNode training = (ObjectNode) ((ObjectNode) exhaustive.get("base")).with("training");
         training.put("max_steps", budget);
         ((ObjectNode) exhaustive.get("scheduler")).removeAll().put("kind", "random");
-        List<RunTracker> full = sweep("exhaustive", exhaustive.toString(), ensemble, watcher, o);
-        List<RunTracker> pruned = sweep("asha", asha.toString(), ensemble, watcher, o);
-        Files.createDirectories(out);
-        SweepReport fullReport = SweepReport.of(full);
-        SweepReport ashaReport = SweepReport.of(pruned);
-        fullReport.write(out.resolve(name + "-exhaustive.md"), "TuningBenchmark (scheduler random, every trial to its end)");
-        ashaReport.write(out.resolve(name + "-asha.md"), "TuningBenchmark (scheduler asha)");
-        SweepReport.Row bestFull = fullReport.best().orElseThrow();
-        SweepReport.Row bestAsha = ashaReport.best().orElseThrow();
-        return new Figures(name, full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull.variant()), fullReport.stepsSpent(),
-                bestAsha.bestHeldOutLoss(), trialId(bestAsha.variant()), ashaReport.stepsSpent(),
-                ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(), curveMismatches(fullReport, ashaReport, o));
+        return exhaustive;
     }
 
     private static List<RunTracker> sweep(String label, String body, LocalEnsemble ensemble, EventWatcher watcher, PrintStream o)

@@ -38,8 +38,27 @@ class SweepReportTest {
         Path md = Files.createTempDirectory("sweep-report-").resolve("r.md");
         report.write(md, "test");
         assertTrue(Files.size(md.resolveSibling("r.png")) > 1000, "the chart");
+        assertEquals(java.util.List.of("variant,run_id,step,held_out_loss,pruned_at",
+                "\"t0 regularization.weight_decay=0.01\",run-a,30,2.500000,", "\"t0 regularization.weight_decay=0.01\",run-a,60,2.200000,",
+                "\"t0 regularization.weight_decay=0.01\",run-a,90,2.000000,", "\"t1 regularization.weight_decay=0.3\",run-b,30,2.900000,30"),
+                Files.readAllLines(md.resolveSibling("r-curves.csv")));
         assertEquals("t1", SweepReport.legendName("t1 regularization.weight_decay=0.3"));
         assertEquals("no-dropout", SweepReport.legendName("no-dropout"));
+    }
+
+    @Test
+    void aSweepRunToTheEndSaysWhereItsRanksStartToPredictTheResult() {
+        // five runs: the order at step 30 is the reverse of the order of their bests, at step 90 it is the same
+        java.util.List<RunTracker> runs = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            runs.add(trial("run-" + i, "t" + i, new double[] {2.0 + 0.1 * i, 1.9, 1.5 - 0.1 * i}, null, 100, CompletionReason.MAX_STEPS));
+        }
+        String section = SweepReport.of(runs).rankAgreement();
+        assertTrue(section.contains("| step | 30 | 90 |") && section.contains("| rho | -1.00 | 1.00 |"), section);
+
+        RunTracker pruned = trial("run-p", "t5", new double[] {2.9}, 30L, 40, CompletionReason.PRUNED);
+        runs.add(pruned);
+        assertEquals("", SweepReport.of(runs).rankAgreement(), "a pruned sweep's curves are cut short: no agreement to measure");
     }
 
     private static RunTracker trial(String runId, String variant, double[] heldOut, Long prunedAt, long steps, CompletionReason end) {

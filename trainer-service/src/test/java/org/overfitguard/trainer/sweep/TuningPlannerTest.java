@@ -139,6 +139,19 @@ class TuningPlannerTest {
     }
 
     @Test
+    void everyDocumentedTuningFilePlans() throws Exception {
+        List<java.nio.file.Path> files;
+        try (var listing = java.nio.file.Files.list(java.nio.file.Path.of("../docs/tuning"))) {
+            files = listing.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 8, "the tuning files in docs/tuning: " + files);
+        for (java.nio.file.Path f : files) {
+            TuningPlanner.Plan p = TuningPlanner.plan(Json.yaml().readTree(java.nio.file.Files.readString(f)), 100, 2_000_000);
+            assertEquals(27, p.trials().size(), f.toString());
+        }
+    }
+
+    @Test
     void theTotalBudgetIsCappedBeforeAnythingRuns() throws Exception {
         InvalidRunSpecException e = assertThrows(InvalidRunSpecException.class, () -> TuningPlanner.plan(body(
                 SPACE.formatted("{\"kind\": \"asha\", \"min_budget\": 100, \"max_budget\": 90000}")), 100, 1_000_000));
