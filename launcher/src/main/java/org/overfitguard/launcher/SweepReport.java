@@ -87,7 +87,7 @@ public final class SweepReport {
 
     /**
      * For a sweep whose runs all ran to their own end: how well each step's held-out ranks predict
-     * the runs' best (Spearman's rho, {@link RankAgreement}), at up to 12 evaluated steps; the
+     * the runs' best (Spearman's rho, {@link RankAgreement}), at every step they all evaluated; the
      * guide to where a first ASHA rung belongs on this data. Empty for pruned sweeps and small ones.
      */
     String rankAgreement() {
@@ -99,19 +99,11 @@ public final class SweepReport {
         if (rho.isEmpty()) {
             return "";
         }
-        List<Long> steps = new ArrayList<>(rho.keySet());
-        int stride = (steps.size() + 11) / 12;
-        StringBuilder head = new StringBuilder("| step |");
-        StringBuilder rule = new StringBuilder("|---|");
-        StringBuilder line = new StringBuilder("| rho |");
-        for (int i = 0; i < steps.size(); i += stride) {
-            head.append(' ').append(steps.get(i)).append(" |");
-            rule.append("---:|");
-            line.append(String.format(Locale.ROOT, " %.2f |", rho.get(steps.get(i))));
-        }
-        return "\nHow early the held-out ranks predict the result (Spearman's rho between each run's held-out loss at the step"
-                + " and its best; an ASHA rung at a step keeps the trials that rank best there, so a first rung belongs where rho is"
-                + " high):\n\n" + head + "\n" + rule + "\n" + line + "\n";
+        String each = String.join(", ", rho.entrySet().stream()
+                .map(e -> String.format(Locale.ROOT, "%d: %.2f", e.getKey(), e.getValue())).toList());
+        return "\nHow early the held-out ranks predict the result (Spearman's rho between the runs' held-out losses at a step"
+                + " and their bests; an ASHA rung keeps the trials that rank best at its step, so a first rung belongs where rho is"
+                + " high). Step: rho, " + each + ".\n";
     }
 
     private static Map<Long, Double> curveOf(Row r) {

@@ -54,7 +54,7 @@ class SweepReportTest {
             runs.add(trial("run-" + i, "t" + i, new double[] {2.0 + 0.1 * i, 1.9, 1.5 - 0.1 * i}, null, 100, CompletionReason.MAX_STEPS));
         }
         String section = SweepReport.of(runs).rankAgreement();
-        assertTrue(section.contains("| step | 30 | 90 |") && section.contains("| rho | -1.00 | 1.00 |"), section);
+        assertTrue(section.contains("Step: rho, 30: -1.00, 90: 1.00."), section);
 
         RunTracker pruned = trial("run-p", "t5", new double[] {2.9}, 30L, 40, CompletionReason.PRUNED);
         runs.add(pruned);
