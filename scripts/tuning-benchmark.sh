@@ -4,7 +4,8 @@
 # the same trials under each ASHA form. Prints, per form, the best held-out loss and the training
 # steps each spent, and writes the sweep reports (Markdown + PNG + CSV of every evaluation; the ASHA
 # ones mark each pruned trial's pruning point) under OUT.
-#   scripts/tuning-benchmark.sh [overfit|short] [OUT]     (default overfit, .ensemble/tuning-benchmark)
+#   scripts/tuning-benchmark.sh [overfit|short] [OUT] [--seed N]   (default overfit, .ensemble/tuning-benchmark;
+#     --seed N: another draw of the 27 trials, the sampler seed of every file replaced by N)
 #     overfit  trials that run until they overfit and stop early (docs/tuning/bench-*-overfit*.yaml):
 #              synthetic and Shakespeare, each with ASHA's synchronous promotion form, its stopping
 #              form and the paper's asynchronous promotion form (first rung 180), and the synchronous
@@ -16,8 +17,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 set_name=${1:-overfit}
 out=${2:-.ensemble/tuning-benchmark}
+shift $(( $# < 2 ? $# : 2 ))
+extra=("$@")
 [ -f launcher/target/launcher.jar ] || { echo "build first: mvn -DskipTests install" >&2; exit 2; }
-bench() { java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark --out "$out" --trainers 2 "$@"; }
+bench() { java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark --out "$out" --trainers 2 "${extra[@]}" "$@"; }
 case "$set_name" in
   overfit)
     for corpus in synthetic shakespeare; do

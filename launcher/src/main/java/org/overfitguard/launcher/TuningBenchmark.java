@@ -27,6 +27,7 @@ import java.util.Map;
  * <pre>
  *   java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
  *       --tune docs/tuning/bench-synthetic.yaml [--tune OTHER.yaml ...] [--data-root DIR] [--trainers N] [--out DIR] [--workdir DIR]
+ *       [--seed N]   (the sampler seed of every file replaced by N: another draw of 27 trials)
  * </pre>
  */
 public final class TuningBenchmark {
@@ -65,6 +66,7 @@ public final class TuningBenchmark {
         Path out = Path.of(".ensemble", "tuning-benchmark");
         Path workdir = null;
         int trainers = 2;
+        Integer seed = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tune" -> tunes.add(Path.of(args[++i]));
@@ -72,7 +74,8 @@ public final class TuningBenchmark {
                 case "--out" -> out = Path.of(args[++i]);
                 case "--workdir" -> workdir = Path.of(args[++i]);
                 case "--trainers" -> trainers = Integer.parseInt(args[++i]);
-                default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--tune FILE ...] [--data-root DIR] [--trainers N]"
+                case "--seed" -> seed = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--tune FILE ...] [--data-root DIR] [--trainers N] [--seed N]"
                         + " [--out DIR] [--workdir DIR]; unknown " + args[i]);
             }
         }
@@ -80,8 +83,17 @@ public final class TuningBenchmark {
             throw new IllegalArgumentException("--tune FILE is required (a tuning body with an asha scheduler)");
         }
         Map<String, String> bodies = new LinkedHashMap<>();
+        YAMLMapper yaml = new YAMLMapper();
         for (Path tune : tunes) {
-            bodies.put(tune.getFileName().toString().replaceFirst("\\.ya?ml$", ""), Files.readString(tune));
+            String body = Files.readString(tune);
+            String name = tune.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+            if (seed != null) { // another draw of the same space: other trials, the same schedulers
+                ObjectNode tree = (ObjectNode) yaml.readTree(body);
+                tree.put("seed", seed);
+                body = tree.toString();
+                name = name + "-seed" + seed;
+            }
+            bodies.put(name, body);
         }
         workdir = workdir != null ? workdir : Files.createTempDirectory("tuning-benchmark-");
         PrintStream o = System.out;
