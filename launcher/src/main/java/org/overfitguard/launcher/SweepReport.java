@@ -30,6 +30,13 @@ public final class SweepReport {
     /** One run's line of the report. */
     public record Row(String variant, String runId, Double bestHeldOutLoss, Double gapAtBest, Double gapAtEnd, Long bestStep,
                       long steps, String reason, List<double[]> curve, Long prunedAt, long budget) {
+
+        /** The held-out curve as step -> loss. */
+        public Map<Long, Double> curveByStep() {
+            Map<Long, Double> m = new java.util.HashMap<>();
+            curve.forEach(p -> m.put((long) p[0], p[1]));
+            return m;
+        }
     }
 
     private final List<Row> rows;
@@ -94,7 +101,7 @@ public final class SweepReport {
         if (rows.size() < 5 || rows.stream().anyMatch(r -> r.prunedAt() != null || r.bestHeldOutLoss() == null)) {
             return "";
         }
-        java.util.TreeMap<Long, Double> rho = RankAgreement.of(rows.stream().map(SweepReport::curveOf).toList(),
+        java.util.TreeMap<Long, Double> rho = RankAgreement.of(rows.stream().map(Row::curveByStep).toList(),
                 rows.stream().map(Row::bestHeldOutLoss).toList());
         if (rho.isEmpty()) {
             return "";
@@ -104,12 +111,6 @@ public final class SweepReport {
         return "\nHow early the held-out ranks predict the result (Spearman's rho between the runs' held-out losses at a step"
                 + " and their bests; an ASHA rung keeps the trials that rank best at its step, so a first rung belongs where rho is"
                 + " high). Step: rho, " + each + ".\n";
-    }
-
-    private static Map<Long, Double> curveOf(Row r) {
-        Map<Long, Double> m = new java.util.HashMap<>();
-        r.curve().forEach(p -> m.put((long) p[0], p[1]));
-        return m;
     }
 
     /** The run with the lowest best held-out loss. */

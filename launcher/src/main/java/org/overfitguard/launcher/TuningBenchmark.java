@@ -192,12 +192,12 @@ public final class TuningBenchmark {
     private static int curveMismatches(SweepReport full, SweepReport asha, PrintStream o) {
         Map<String, Map<Long, Double>> byTrial = new HashMap<>();
         for (SweepReport.Row r : full.rows()) {
-            byTrial.put(trialId(r.variant()), curve(r));
+            byTrial.put(trialId(r.variant()), r.curveByStep());
         }
         int mismatches = 0;
         for (SweepReport.Row r : asha.rows()) {
             Map<Long, Double> expected = byTrial.getOrDefault(trialId(r.variant()), Map.of());
-            for (Map.Entry<Long, Double> e : curve(r).entrySet()) {
+            for (Map.Entry<Long, Double> e : r.curveByStep().entrySet()) {
                 Double x = expected.get(e.getKey());
                 if (x != null && Double.compare(x, e.getValue()) != 0 && mismatches++ == 0) {
                     o.printf(Locale.ROOT, "[tune] %s at step %d: held-out %.10f exhaustive, %.10f under asha%n",
@@ -206,12 +206,6 @@ public final class TuningBenchmark {
             }
         }
         return mismatches;
-    }
-
-    private static Map<Long, Double> curve(SweepReport.Row r) {
-        Map<Long, Double> m = new HashMap<>();
-        r.curve().forEach(p -> m.put((long) p[0], p[1]));
-        return m;
     }
 
     private static String trialId(String variant) {
