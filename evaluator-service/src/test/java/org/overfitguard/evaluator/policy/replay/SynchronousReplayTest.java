@@ -1,0 +1,108 @@
+package org.overfitguard.evaluator.policy.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.overfitguard.contracts.spec.EarlyStoppingSpec;
+import org.overfitguard.contracts.spec.RunSpecs;
+
+class SynchronousReplayTest {
+
+    /** "t=step:loss,step:loss,..." */
+    private static Curve curve(String spec) {
+        String[] parts = spec.split("=");
+        TreeMap<Long, Double> losses = new TreeMap<>();
+        for (String p : parts[1].split(",")) {
+            String[] sl = p.split(":");
+            losses.put(Long.parseLong(sl[0]), Double.parseDouble(sl[1]));
+        }
+        return new Curve(parts[0], losses, null);
+    }
+
+    private static List<Curve> curves(String... specs) {
+        return Arrays.stream(specs).map(SynchronousReplayTest::curve).toList();
+    }
+
+    @Test
+    void theTopThirdGoesOnThePrunedStopAtTheRungAndAnEarlyStopperEndsWhereItEnded() {
+        // rungs 100 (eta 3, max 300): a leads at 100 and goes on; b, a late bloomer, is pruned there; c stopped at 50
+        List<Curve> sweep = curves("a=100:1.0,200:0.9,300:0.95", "b=100:2.0,200:1.0,300:0.5", "c=50:3.0");
+        SynchronousReplay.Outcome o = SynchronousReplay.run(sweep, 100, 3, 300);
+        assertEquals(Map.of("a", 300L, "b", 100L, "c", 50L), o.trainedTo());
+        assertEquals(450, o.steps());
+        assertEquals("a", o.bestTrial());
+        assertEquals(0.9, o.best()); // its best checkpoint, not its last; b's 0.5 was never trained to
+        assertEquals(1, o.pruned());
+    }
+
+    @Test
+    void eachRungJudgesOnlyThoseStillInAndAtLeastOneGoesOn() {
+        // rungs 10, 30 (eta 3, max 90), nine trials: three go on from 10, one from 30
+        String[] specs = new String[9];
+        for (int i = 0; i < 9; i++) { // trial i's loss is i at 10; at 30 the order reverses among those kept
+            specs[i] = "t" + i + "=10:" + (1 + i) + ",30:" + (10 - i) + ",90:" + (i == 2 ? 0.1 : 5.0);
+        }
+        SynchronousReplay.Outcome o = SynchronousReplay.run(curves(specs), 10, 3, 90);
+        Map<String, Long> expected = new HashMap<>();
+        for (int i = 0; i < 9; i++) {
+            expected.put("t" + i, i < 3 ? 30L : 10L);
+        }
+        expected.put("t2", 90L);
+        assertEquals(expected, o.trainedTo());
+        assertEquals("t2", o.bestTrial());
+        assertEquals(8, o.pruned());
+        assertEquals(0.1, o.best());
+    }
+
+    @Test
+    void aCurveEndsWhereItsEarlyStoppingFires() {
+        Curve c = curve("a=10:1.0,20:1.1,30:1.2,40:0.5,50:0.4");
+        assertEquals(30, c.untilEarlyStop(RunSpecs.parse("early_stopping: {patience: 2}").earlyStopping()).end());
+        assertEquals(50, c.untilEarlyStop(RunSpecs.parse("early_stopping: {patience: 3}").earlyStopping()).end());
+    }
+
+    @Test
+    void randomSearchRunsTrialsToTheirEndsUntilTheStepsAreSpent() {
+        List<Curve> sweep = curves("a=100:2.0,200:1.5", "b=100:1.2,200:0.8", "c=100:0.1");
+        assertEquals(1.5, AshaReplayBenchmark.randomSearch(sweep, 200));
+        assertEquals(1.2, AshaReplayBenchmark.randomSearch(sweep, 300)); // b trained to 100 of its 200
+        assertEquals(0.1, AshaReplayBenchmark.randomSearch(sweep, 500));
+    }
+
+    /**
+     * The replay against the live sweep of the same trials (scripts/tuning-benchmark.sh, reports in
+     * docs/tuning/reports): replayed on the exhaustive sweep's curves, ASHA's synchronous form with
+     * the files' rungs (180, 540; 1,620 steps) lets every trial train to exactly the step the live
+     * ASHA sweep's last evaluation of it was at, and finds its best.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"bench-synthetic-overfit", "bench-shakespeare-overfit", "bench-synthetic-overfit-seed2",
+            "bench-shakespeare-overfit-seed2"})
+    void replayedOnTheExhaustiveCurvesItTrainsWhatTheLiveSweepTrained(String name) throws Exception {
+        Path reports = Path.of("..", "docs", "tuning", "reports");
+        EarlyStoppingSpec patience4 = RunSpecs.parse("early_stopping: {patience: 4}").earlyStopping(); // as the files say
+        List<Curve> exhaustive = Curve.read(reports.resolve(name + "-exhaustive-curves.csv"), "").stream()
+                .map(c -> c.untilEarlyStop(patience4)).toList();
+        List<Curve> live = Curve.read(reports.resolve(name + "-asha-curves.csv"), "").stream()
+                .map(c -> c.untilEarlyStop(patience4)).toList();
+        assertTrue(Files.exists(reports.resolve(name + "-asha.md")));
+        SynchronousReplay.Outcome o = SynchronousReplay.run(exhaustive, 180, 3, 1620);
+        Map<String, Long> liveTo = new HashMap<>();
+        live.forEach(c -> liveTo.put(c.trial(), c.end()));
+        assertEquals(liveTo, o.trainedTo());
+        Curve liveBest = live.stream().min((a, b) -> Double.compare(a.best(), b.best())).orElseThrow();
+        assertEquals(liveBest.trial(), o.bestTrial());
+        assertEquals(liveBest.best(), o.best(), 1e-9);
+        assertEquals(live.stream().filter(c -> c.prunedAt() != null).count(), o.pruned());
+    }
+}
