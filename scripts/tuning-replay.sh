@@ -17,4 +17,4 @@ while [ $# -gt 0 ] && [ "$1" != "--" ]; do args+=(--curves "$1"); shift; done
 args+=("$@")
 mvn -B -q -o -pl evaluator-service test-compile exec:java -Dexec.classpathScope=test \
   -Dexec.mainClass=org.overfitguard.evaluator.policy.replay.AshaReplayBenchmark -Dexec.args="${args[*]}" 2>/dev/null \
-  | grep -vE '^\[|^SLF4J'
+  | sed 's/\x1b\[[0-9;]*m//g' | grep -vE '^\[|^SLF4J'

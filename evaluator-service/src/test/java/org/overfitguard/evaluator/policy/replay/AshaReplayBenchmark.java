@@ -25,7 +25,8 @@ import org.overfitguard.contracts.spec.RunSpecs;
  * trials, in the order drawn, each run to its end until ASHA's steps are spent. Per setting:
  * the share of draws within the tolerance, the gap's mean, median and 90th percentile, and the
  * steps against running every trial to its end. Each file is also replayed as the one sweep it
- * was, to set beside the live ASHA sweep of the same trials.
+ * was, to set beside the live ASHA sweep of the same trials. With {@code --wide N}, ASHA's promise
+ * at equal compute: N trials under ASHA against {@code --trials} of them run to their ends.
  *
  * <pre>mvn -q -pl evaluator-service test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=org.overfitguard.evaluator.policy.replay.AshaReplayBenchmark \
@@ -50,6 +51,7 @@ public final class AshaReplayBenchmark {
         List<Integer> etas = List.of(2, 3, 4);
         int trials = 27;
         int draws = 2000;
+        int wide = 0;
         long seed = 1;
         double tolerance = 0.01;
         for (int i = 0; i < args.length; i++) {
@@ -62,10 +64,11 @@ public final class AshaReplayBenchmark {
                 case "--etas" -> etas = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
                 case "--trials" -> trials = Integer.parseInt(value);
                 case "--draws" -> draws = Integer.parseInt(value);
+                case "--wide" -> wide = Integer.parseInt(value);
                 case "--seed" -> seed = Long.parseLong(value);
                 case "--tolerance" -> tolerance = Double.parseDouble(value);
                 default -> throw new IllegalArgumentException("unknown option " + args[i - 1] + "; usage: --tune FILE --curves FILE ... [--max-budget N]"
-                        + " [--min-budgets a,b] [--etas a,b] [--trials N] [--draws N] [--seed N] [--tolerance X]");
+                        + " [--min-budgets a,b] [--etas a,b] [--trials N] [--draws N] [--wide N] [--seed N] [--tolerance X]");
             }
         }
         if (files.isEmpty() || tune == null) {
@@ -125,6 +128,44 @@ public final class AshaReplayBenchmark {
                 System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f %% | %.4f | %.4f | %.4f | %.1f %% | %.0f %% | %.4f |%n", r0, eta,
                         f.rungs(), 100 * f.success(), f.meanGap(), f.medianGap(), f.p90Gap(), 100 * f.stepShare(),
                         100 * f.randomSuccess(), f.randomMeanGap());
+            }
+        }
+        if (wide > trials) {
+            wide(pool, trials, wide, draws, seed, minBudgets, etas, maxBudget, tolerance);
+        }
+    }
+
+    /**
+     * ASHA's promise at equal compute: a sweep of {@code wide} trials under ASHA against the first
+     * {@code trials} of them run to their ends. A negative gap is ASHA finding the better recipe.
+     */
+    private static void wide(List<Curve> pool, int trials, int wide, int draws, long seed, List<Long> minBudgets, List<Integer> etas,
+                             long maxBudget, double tolerance) {
+        if (wide > pool.size()) {
+            throw new IllegalArgumentException("--wide " + wide + " is more than the " + pool.size() + " trials the files hold");
+        }
+        List<List<Curve>> drawn = draw(pool, wide, draws, seed + 1);
+        System.out.printf(Locale.ROOT, "%nASHA over %d trials against the first %d of them each run to its end (the same draws for every"
+                + " setting; gap < 0: ASHA's recipe is the better one):%n", wide, trials);
+        System.out.println("| first rung | eta | ASHA better | within tolerance or better | mean gap | median gap | ASHA's steps / the"
+                + " exhaustive sweep's |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int eta : etas) {
+            for (long r0 : minBudgets) {
+                double[] gaps = new double[drawn.size()];
+                double shares = 0;
+                for (int d = 0; d < drawn.size(); d++) {
+                    List<Curve> sweep = drawn.get(d);
+                    List<Curve> exhaustive = sweep.subList(0, trials);
+                    SynchronousReplay.Outcome o = SynchronousReplay.run(sweep, r0, eta, maxBudget);
+                    gaps[d] = o.best() - exhaustive.stream().mapToDouble(Curve::best).min().orElseThrow();
+                    shares += (double) o.steps() / exhaustive.stream().mapToLong(Curve::end).sum();
+                }
+                double[] sorted = gaps.clone();
+                Arrays.sort(sorted);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.0f %% | %.0f %% | %+.4f | %+.4f | %.1f %% |%n", r0, eta,
+                        100.0 * Arrays.stream(gaps).filter(g -> g < 0).count() / gaps.length, 100 * within(gaps, tolerance),
+                        Arrays.stream(gaps).average().orElseThrow(), sorted[sorted.length / 2], 100 * shares / drawn.size());
             }
         }
     }
