@@ -97,8 +97,10 @@ public final class AshaReplayBenchmark {
         if (trials > pool.size()) {
             throw new IllegalArgumentException("--trials " + trials + " is more than the " + pool.size() + " trials the files hold");
         }
-        System.out.printf(Locale.ROOT, "%d trials from %d sweeps; max_budget %d; %d draws of %d; tolerance %.4f nats%n%n", pool.size(),
+        System.out.printf(Locale.ROOT, "%d trials from %d sweeps; max_budget %d; %d draws of %d; tolerance %.4f nats%n", pool.size(),
                 files.size(), maxBudget, draws, trials, tolerance);
+        System.out.printf(Locale.ROOT, "held-out jitter from one evaluation to the next, second half of every curve: sigma %.4f nats%n%n",
+                jitter(pool));
 
         System.out.println("Each file as the sweep it was:");
         System.out.println("| sweep | first rung, eta | exhaustive best, steps | ASHA best | ASHA - exhaustive | ASHA's steps |");
@@ -214,6 +216,25 @@ public final class AshaReplayBenchmark {
             left -= c.end();
         }
         return best;
+    }
+
+    /**
+     * The noise of a single evaluation around the curve's trend: from the second differences
+     * x(i) - (x(i-1) + x(i+1)) / 2 over the second half of every curve, where the curves are near
+     * flat; for independent noise of deviation sigma their deviation is sigma * sqrt(3/2).
+     */
+    static double jitter(List<Curve> curves) {
+        double sum = 0;
+        long n = 0;
+        for (Curve c : curves) {
+            List<Double> x = new ArrayList<>(c.losses().tailMap(c.end() / 2, true).values());
+            for (int i = 1; i + 1 < x.size(); i++) {
+                double d = x.get(i) - (x.get(i - 1) + x.get(i + 1)) / 2;
+                sum += d * d;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : Math.sqrt(sum / n / 1.5);
     }
 
     private static double within(double[] gaps, double tolerance) {

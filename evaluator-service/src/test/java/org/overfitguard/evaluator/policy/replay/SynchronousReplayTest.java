@@ -72,6 +72,14 @@ class SynchronousReplayTest {
     }
 
     @Test
+    void jitterIsTheDeviationOfOneEvaluationAroundTheTrend() {
+        // a line plus alternating +-0.01 in its second half: each second difference is +-0.02, so sigma = 0.02 / sqrt(1.5)
+        assertEquals(0.02 / Math.sqrt(1.5), AshaReplayBenchmark.jitter(curves("a=10:9,20:9,30:9,40:3.01,50:1.99,60:1.01,70:-0.01,80:-0.99")),
+                1e-9);
+        assertEquals(0.0, AshaReplayBenchmark.jitter(curves("a=10:4,20:3,30:2,40:1")), 1e-12);
+    }
+
+    @Test
     void randomSearchRunsTrialsToTheirEndsUntilTheStepsAreSpent() {
         List<Curve> sweep = curves("a=100:2.0,200:1.5", "b=100:1.2,200:0.8", "c=100:0.1");
         assertEquals(1.5, AshaReplayBenchmark.randomSearch(sweep, 200));
