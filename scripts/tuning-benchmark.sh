@@ -8,8 +8,8 @@
 #     --seed N: another draw of the 27 trials, the sampler seed of every file replaced by N)
 #     overfit  trials that run until they overfit and stop early (docs/tuning/bench-*-overfit*.yaml):
 #              synthetic and Shakespeare, each with ASHA's synchronous promotion form, its stopping
-#              form and the paper's asynchronous promotion form (first rung 180), and the synchronous
-#              form with its first rung at 90; about 35 minutes on 2 cores
+#              form and the paper's asynchronous promotion form (first rung 180), the synchronous
+#              form with its first rung at 90, and one rung at 300 with eta 6; about 40 minutes on 2 cores
 #     short    the 810-step files where every trial is still improving at its end
 #              (docs/tuning/bench-*-promotion.yaml); about 13 minutes
 # Needs a build first: mvn -DskipTests install. The Shakespeare files read ../shared/data/tinyshakespeare.
@@ -27,7 +27,8 @@ case "$set_name" in
       data=()
       [ "$corpus" = shakespeare ] && data=(--data-root ../shared/data/tinyshakespeare)
       bench "${data[@]}" --tune "docs/tuning/bench-$corpus-overfit.yaml" --tune "docs/tuning/bench-$corpus-overfit-stopping.yaml" \
-        --tune "docs/tuning/bench-$corpus-overfit-async.yaml" --tune "docs/tuning/bench-$corpus-overfit-rung90.yaml"
+        --tune "docs/tuning/bench-$corpus-overfit-async.yaml" --tune "docs/tuning/bench-$corpus-overfit-rung90.yaml" \
+        --tune "docs/tuning/bench-$corpus-overfit-eta6.yaml"
     done ;;
   short)
     bench --tune docs/tuning/bench-synthetic-promotion.yaml
