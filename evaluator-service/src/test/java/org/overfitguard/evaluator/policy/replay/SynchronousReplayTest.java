@@ -95,7 +95,9 @@ class SynchronousReplayTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"bench-synthetic-overfit", "bench-shakespeare-overfit", "bench-synthetic-overfit-seed2",
-            "bench-shakespeare-overfit-seed2"})
+            "bench-shakespeare-overfit-seed2", "bench-synthetic-overfit-seed3", "bench-shakespeare-overfit-seed3",
+            "bench-synthetic-overfit-seed4", "bench-shakespeare-overfit-seed4", "bench-synthetic-overfit-seed5",
+            "bench-shakespeare-overfit-seed5"})
     void replayedOnTheExhaustiveCurvesItTrainsWhatTheLiveSweepTrained(String name) throws Exception {
         Path reports = Path.of("..", "docs", "tuning", "reports");
         EarlyStoppingSpec patience4 = RunSpecs.parse("early_stopping: {patience: 4}").earlyStopping(); // as the files say
