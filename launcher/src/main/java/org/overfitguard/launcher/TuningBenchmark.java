@@ -1,5 +1,6 @@
 package org.overfitguard.launcher;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
@@ -12,6 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.IntStream;
+import org.overfitguard.contracts.json.Json;
 
 /**
  * ASHA against the same trials run to completion, side by side in one ensemble
@@ -24,17 +27,25 @@ import java.util.Map;
  * every evaluation). Several {@code --tune} files that differ only in their asha scheduler share
  * one exhaustive sweep: it runs once, then each file's ASHA sweep in turn.
  *
+ * <p>Each sweep's best is one seed's best held-out loss, the lowest of many noisy ones, so a lead of
+ * a hundredth of a nat may be luck. With {@code --confirm-seeds N} the recipe each sweep picked is
+ * trained again with run seeds 1..N (another corpus draw or split, initialisation and batch order
+ * each), and the ASHA pick's bests are set against the exhaustive pick's, seed by seed.
+ *
  * <pre>
  *   java -cp launcher/target/launcher.jar org.overfitguard.launcher.TuningBenchmark \
  *       --tune docs/tuning/bench-synthetic.yaml [--tune OTHER.yaml ...] [--data-root DIR] [--trainers N] [--out DIR] [--workdir DIR]
  *       [--seed N]   (the sampler seed of every file replaced by N: another draw of 27 trials)
+ *       [--confirm-seeds N]   (both sweeps' picks trained again with run seeds 1..N, compared seed by seed)
  * </pre>
  */
 public final class TuningBenchmark {
 
-    /** What one comparison found. */
+    /**
+     * What one comparison found; {@code fresh} the picks' bests on fresh seeds (null unless confirmed).
+     */
     record Figures(String name, int trials, double exhaustiveBest, String exhaustiveBestTrial, long exhaustiveSteps, double ashaBest,
-                   String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches) {
+                   String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches, Paired fresh) {
 
         double gap() {
             return ashaBest - exhaustiveBest;
@@ -46,14 +57,41 @@ public final class TuningBenchmark {
 
         static void header(PrintStream out) {
             out.println("| tuning file | trials | exhaustive best (trial) | its steps | ASHA best (trial) | its steps | pruned |"
-                    + " ASHA - exhaustive | steps share | curves differing |");
-            out.println("|---|---:|---|---:|---|---:|---:|---:|---:|---:|");
+                    + " ASHA - exhaustive | steps share | curves differing | ASHA's pick - exhaustive's, fresh seeds |");
+            out.println("|---|---:|---|---:|---|---:|---:|---:|---:|---:|---|");
         }
 
         void print(PrintStream out) {
-            out.printf(Locale.ROOT, "| %s | %d | %.4f (%s) | %d | %.4f (%s) | %d | %d | %+.4f nats | %.1f %% | %d |%n", name, trials,
+            out.printf(Locale.ROOT, "| %s | %d | %.4f (%s) | %d | %.4f (%s) | %d | %d | %+.4f nats | %.1f %% | %d | %s |%n", name, trials,
                     exhaustiveBest, exhaustiveBestTrial, exhaustiveSteps, ashaBest, ashaBestTrial, ashaSteps, pruned, gap(),
-                    100 * stepShare(), curveMismatches);
+                    100 * stepShare(), curveMismatches, fresh == null ? "-" : fresh.describe());
+        }
+    }
+
+    /**
+     * Two recipes' best held-out losses with the same fresh run seeds, {@code a[i]} and {@code b[i]}
+     * from seed i + 1: each seed draws its own corpus or split, so they are compared seed by seed.
+     */
+    record Paired(double[] a, double[] b) {
+
+        double meanDifference() {
+            return IntStream.range(0, a.length).mapToDouble(i -> b[i] - a[i]).average().orElse(Double.NaN);
+        }
+
+        /** The standard error of the mean difference (0 for one seed). */
+        double standardError() {
+            double m = meanDifference();
+            int n = a.length;
+            double ss = IntStream.range(0, n).mapToDouble(i -> Math.pow(b[i] - a[i] - m, 2)).sum();
+            return n < 2 ? 0 : Math.sqrt(ss / (n - 1) / n);
+        }
+
+        long bBetter() {
+            return IntStream.range(0, a.length).filter(i -> b[i] < a[i]).count();
+        }
+
+        String describe() {
+            return String.format(Locale.ROOT, "%+.4f +- %.4f (better on %d of %d)", meanDifference(), standardError(), bBetter(), a.length);
         }
     }
 
@@ -67,6 +105,7 @@ public final class TuningBenchmark {
         Path workdir = null;
         int trainers = 2;
         Integer seed = null;
+        int confirmSeeds = 0;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--tune" -> tunes.add(Path.of(args[++i]));
@@ -75,8 +114,9 @@ public final class TuningBenchmark {
                 case "--workdir" -> workdir = Path.of(args[++i]);
                 case "--trainers" -> trainers = Integer.parseInt(args[++i]);
                 case "--seed" -> seed = Integer.parseInt(args[++i]);
+                case "--confirm-seeds" -> confirmSeeds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("usage: TuningBenchmark --tune FILE [--tune FILE ...] [--data-root DIR] [--trainers N] [--seed N]"
-                        + " [--out DIR] [--workdir DIR]; unknown " + args[i]);
+                        + " [--confirm-seeds N] [--out DIR] [--workdir DIR]; unknown " + args[i]);
             }
         }
         if (tunes.isEmpty()) {
@@ -104,7 +144,7 @@ public final class TuningBenchmark {
             o.println("[tune] " + name + ": " + trainers + " trainers, logs in " + workdir.resolve("logs"));
             ensemble.start();
             try (EventWatcher watcher = new EventWatcher(ensemble.bootstrapServers())) {
-                figures = compare(bodies, ensemble, watcher, out, o);
+                figures = compare(bodies, ensemble, watcher, out, o, confirmSeeds);
             }
         }
         o.println();
@@ -113,9 +153,12 @@ public final class TuningBenchmark {
         System.exit(0);
     }
 
-    /** One exhaustive sweep (the first file's trials, each to its end), then each file's ASHA sweep; a row per file. */
-    static List<Figures> compare(Map<String, String> bodies, LocalEnsemble ensemble, EventWatcher watcher, Path out, PrintStream o)
-            throws IOException, InterruptedException {
+    /**
+     * One exhaustive sweep (the first file's trials, each to its end), then each file's ASHA sweep;
+     * a row per file. With {@code confirmSeeds} > 0 each pick is also trained on run seeds 1..N (once per trial).
+     */
+    static List<Figures> compare(Map<String, String> bodies, LocalEnsemble ensemble, EventWatcher watcher, Path out, PrintStream o,
+                                 int confirmSeeds) throws IOException, InterruptedException {
         YAMLMapper yaml = new YAMLMapper();
         Map<String, ObjectNode> ashas = new LinkedHashMap<>();
         ObjectNode exhaustive = null;
@@ -140,20 +183,51 @@ public final class TuningBenchmark {
         SweepReport fullReport = SweepReport.of(full);
         fullReport.write(out.resolve(first + "-exhaustive.md"), "TuningBenchmark (scheduler random, every trial to its end)");
         SweepReport.Row bestFull = fullReport.best().orElseThrow();
+        Map<String, double[]> fresh = new HashMap<>(); // trial -> its bests on run seeds 1..N
         List<Figures> figures = new ArrayList<>();
         for (Map.Entry<String, ObjectNode> e : ashas.entrySet()) {
             List<RunTracker> pruned = sweep("asha " + e.getKey(), e.getValue().toString(), ensemble, watcher, o);
             SweepReport ashaReport = SweepReport.of(pruned);
             ashaReport.write(out.resolve(e.getKey() + "-asha.md"), "TuningBenchmark (scheduler asha, " + e.getKey() + ")");
             SweepReport.Row bestAsha = ashaReport.best().orElseThrow();
+            Paired paired = null;
+            if (confirmSeeds > 0) {
+                paired = new Paired(onFreshSeeds(full, trialId(bestFull.variant()), confirmSeeds, fresh, ensemble, watcher, o),
+                        onFreshSeeds(full, trialId(bestAsha.variant()), confirmSeeds, fresh, ensemble, watcher, o));
+                o.printf(Locale.ROOT, "[tune] fresh seeds 1-%d: ASHA's pick %s minus the exhaustive sweep's %s, seed by seed: %s%n",
+                        confirmSeeds, trialId(bestAsha.variant()), trialId(bestFull.variant()), paired.describe());
+            }
             Figures f = new Figures(e.getKey(), full.size(), bestFull.bestHeldOutLoss(), trialId(bestFull.variant()),
                     fullReport.stepsSpent(), bestAsha.bestHeldOutLoss(), trialId(bestAsha.variant()), ashaReport.stepsSpent(),
-                    ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(), curveMismatches(fullReport, ashaReport, o));
+                    ashaReport.rows().stream().filter(r -> r.prunedAt() != null).count(), curveMismatches(fullReport, ashaReport, o), paired);
             Figures.header(o);
             f.print(o);
             figures.add(f);
         }
         return figures;
+    }
+
+    /**
+     * The trial's recipe (its whole spec as the exhaustive sweep ran it) trained again with run seeds
+     * 1..{@code seeds}, each to its own end; its best held-out loss per seed. Once per trial.
+     */
+    private static double[] onFreshSeeds(List<RunTracker> exhaustive, String trial, int seeds, Map<String, double[]> done,
+                                         LocalEnsemble ensemble, EventWatcher watcher, PrintStream o) throws IOException, InterruptedException {
+        if (done.containsKey(trial)) {
+            return done.get(trial);
+        }
+        RunTracker run = exhaustive.stream().filter(r -> trialId(r.requested().variant()).equals(trial)).findFirst().orElseThrow();
+        ObjectNode body = Json.mapper().createObjectNode();
+        body.set("base", Json.mapper().valueToTree(run.requested().spec().withName("fresh-seeds-" + trial)));
+        ArrayNode values = body.putObject("space").putObject("seed").putArray("values");
+        IntStream.rangeClosed(1, seeds).forEach(values::add);
+        List<RunTracker> runs = sweep("fresh seeds " + trial, body.toString(), ensemble, watcher, o);
+        double[] bests = new double[seeds];
+        for (RunTracker r : runs) {
+            bests[(int) r.requested().spec().seed() - 1] = r.completed().bestHeldOutLoss();
+        }
+        done.put(trial, bests);
+        return bests;
     }
 
     /** The same trials under scheduler random with max_steps = max_budget: each runs to its own end. */
