@@ -149,6 +149,14 @@ class TuningPlannerTest {
             TuningPlanner.Plan p = TuningPlanner.plan(Json.yaml().readTree(java.nio.file.Files.readString(f)), 100, 2_000_000);
             assertEquals(27, p.trials().size(), f.toString());
         }
+        try (var listing = java.nio.file.Files.list(java.nio.file.Path.of("../docs/tuning/confirm"))) {
+            files = listing.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 6, "the fresh-seed files in docs/tuning/confirm: " + files);
+        for (java.nio.file.Path f : files) { // a grid over the run seed: one recipe, seeds 1-6
+            TuningPlanner.Plan p = TuningPlanner.plan(Json.yaml().readTree(java.nio.file.Files.readString(f)), 100, 2_000_000);
+            assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), p.trials().stream().map(t -> t.spec().seed()).toList(), f.toString());
+        }
     }
 
     @Test
