@@ -17,157 +17,198 @@ import org.overfitguard.contracts.spec.RunSpecs;
 
 /**
  * Benchmark, not a test: how often ASHA finds a recipe within a tolerance of the exhaustive best,
- * over many sweeps, without training them. Pools the trials of sweeps of one tuning file run to their end (the
- * {@code *-exhaustive-curves.csv} of scripts/tuning-benchmark.sh, or any sweep report's CSV of a
- * random or grid sweep; each curve cut where the file's early stopping fires), draws sweeps of {@code --trials} of them at random, and replays ASHA's
- * synchronous promotion form on each draw with the tuner's own rule ({@link SynchronousReplay}),
- * for every first rung and eta asked. Beside it, random search at equal steps: the same draw's
- * trials, in the order drawn, each run to its end until ASHA's steps are spent. Per setting:
- * the share of draws within the tolerance, the gap's mean, median and 90th percentile, and the
- * steps against running every trial to its end. Each file is also replayed as the one sweep it
- * was, to set beside the live ASHA sweep of the same trials. With {@code --wide N}, ASHA's promise
- * at equal compute: N trials under ASHA against {@code --trials} of them run to their ends.
+ * over many sweeps, without training them (scripts/tuning-replay.sh).
+ * <ol>
+ * <li>Reads the curves of sweeps of one tuning file whose every trial ran to its end (the
+ * {@code *-exhaustive-curves.csv} of scripts/tuning-benchmark.sh, or the CSV beside any random or
+ * grid sweep's report), each cut where the file's early stopping fires.</li>
+ * <li>Replays each file as the sweep it was, for every first rung and eta asked, with the tuner's own
+ * rule ({@link SynchronousReplay}): what the live ASHA sweep of the same trials does.</li>
+ * <li>Draws {@code --draws} sweeps of {@code --trials} trials from the pooled curves and reports, per
+ * setting, the share within the tolerance of the draw's exhaustive best, the gap's mean, median and
+ * 90th percentile, and the steps; beside it random search at equal steps (the draw's trials in
+ * order, each to its end, until ASHA's steps are spent).</li>
+ * <li>With {@code --wide N}: ASHA at equal compute, N trials under ASHA against {@code --trials} of
+ * them run to their ends.</li>
+ * </ol>
  *
  * <pre>mvn -q -pl evaluator-service test-compile exec:java -Dexec.classpathScope=test \
  *   -Dexec.mainClass=org.overfitguard.evaluator.policy.replay.AshaReplayBenchmark \
- *   -Dexec.args="--tune TUNING.yaml --curves A-curves.csv [--curves B-curves.csv ...] [--max-budget N] [--min-budgets 90,180] [--etas 2,3]
- *                [--trials 27] [--draws 2000] [--seed 1] [--tolerance 0.01]"</pre>
+ *   -Dexec.args="--tune TUNING.yaml --curves A-curves.csv [--curves B-curves.csv ...] [--max-budget N]
+ *                [--min-budgets 90,180] [--etas 2,3] [--trials 27] [--draws 2000] [--wide 81] [--seed 1] [--tolerance 0.01]"</pre>
  */
 public final class AshaReplayBenchmark {
 
-    /** One setting's figures over the draws. */
-    record Figures(long minBudget, int eta, List<Long> rungs, double success, double meanGap, double medianGap, double p90Gap,
-                   double stepShare, double randomSuccess, double randomMeanGap) {
+    /** What to replay; {@code maxBudget} 0 takes the tuning file's. */
+    record Options(Path tune, List<Path> curves, long maxBudget, List<Long> minBudgets, List<Integer> etas, int trials, int draws,
+                   int wide, long seed, double tolerance) {
+
+        static Options parse(String[] args) {
+            Path tune = null;
+            List<Path> curves = new ArrayList<>();
+            long maxBudget = 0;
+            List<Long> minBudgets = List.of(90L, 120L, 150L, 180L, 210L, 240L, 270L, 300L);
+            List<Integer> etas = List.of(2, 3, 4);
+            int trials = 27;
+            int draws = 2000;
+            int wide = 0;
+            long seed = 1;
+            double tolerance = 0.01;
+            for (int i = 0; i + 1 < args.length; i += 2) {
+                String value = args[i + 1];
+                switch (args[i]) {
+                    case "--tune" -> tune = Path.of(value);
+                    case "--curves" -> curves.add(Path.of(value));
+                    case "--max-budget" -> maxBudget = Long.parseLong(value);
+                    case "--min-budgets" -> minBudgets = Arrays.stream(value.split(",")).map(Long::valueOf).toList();
+                    case "--etas" -> etas = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
+                    case "--trials" -> trials = Integer.parseInt(value);
+                    case "--draws" -> draws = Integer.parseInt(value);
+                    case "--wide" -> wide = Integer.parseInt(value);
+                    case "--seed" -> seed = Long.parseLong(value);
+                    case "--tolerance" -> tolerance = Double.parseDouble(value);
+                    default -> throw new IllegalArgumentException("unknown option " + args[i] + "; " + USAGE);
+                }
+            }
+            if (args.length % 2 != 0 || tune == null || curves.isEmpty()) {
+                throw new IllegalArgumentException(USAGE);
+            }
+            return new Options(tune, curves, maxBudget, minBudgets, etas, trials, draws, wide, seed, tolerance);
+        }
+
+        private static final String USAGE = "usage: --tune FILE --curves FILE [--curves FILE ...] [--max-budget N] [--min-budgets a,b]"
+                + " [--etas a,b] [--trials N] [--draws N] [--wide N] [--seed N] [--tolerance X]";
+    }
+
+    /** One setting's gaps to the exhaustive best over the draws (negative: better than it). */
+    record Gaps(double[] values) {
+
+        double within(double tolerance) {
+            return share(g -> g <= tolerance + 1e-12);
+        }
+
+        double better() {
+            return share(g -> g < 0);
+        }
+
+        double mean() {
+            return Arrays.stream(values).average().orElse(Double.NaN);
+        }
+
+        double quantile(double q) {
+            double[] sorted = values.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) Math.floor(q * (sorted.length - 1))];
+        }
+
+        private double share(java.util.function.DoublePredicate p) {
+            return (double) Arrays.stream(values).filter(p).count() / values.length;
+        }
     }
 
     private AshaReplayBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
-        List<Path> files = new ArrayList<>();
-        Path tune = null;
-        long maxBudget = 0;
-        List<Long> minBudgets = List.of(90L, 120L, 150L, 180L, 210L, 240L, 270L, 300L);
-        List<Integer> etas = List.of(2, 3, 4);
-        int trials = 27;
-        int draws = 2000;
-        int wide = 0;
-        long seed = 1;
-        double tolerance = 0.01;
-        for (int i = 0; i < args.length; i++) {
-            String value = i + 1 < args.length ? args[i + 1] : "";
-            switch (args[i++]) {
-                case "--curves" -> files.add(Path.of(value));
-                case "--tune" -> tune = Path.of(value);
-                case "--max-budget" -> maxBudget = Long.parseLong(value);
-                case "--min-budgets" -> minBudgets = Arrays.stream(value.split(",")).map(Long::valueOf).toList();
-                case "--etas" -> etas = Arrays.stream(value.split(",")).map(Integer::valueOf).toList();
-                case "--trials" -> trials = Integer.parseInt(value);
-                case "--draws" -> draws = Integer.parseInt(value);
-                case "--wide" -> wide = Integer.parseInt(value);
-                case "--seed" -> seed = Long.parseLong(value);
-                case "--tolerance" -> tolerance = Double.parseDouble(value);
-                default -> throw new IllegalArgumentException("unknown option " + args[i - 1] + "; usage: --tune FILE --curves FILE ... [--max-budget N]"
-                        + " [--min-budgets a,b] [--etas a,b] [--trials N] [--draws N] [--wide N] [--seed N] [--tolerance X]");
-            }
-        }
-        if (files.isEmpty() || tune == null) {
-            throw new IllegalArgumentException("--tune FILE (the sweeps' tuning body) and --curves FILE (at least one) are required");
-        }
-        JsonNode body = Json.yaml().readTree(Files.readString(tune));
+        Options o = Options.parse(args);
+        JsonNode body = Json.yaml().readTree(Files.readString(o.tune()));
         EarlyStoppingSpec earlyStopping = RunSpecs.fromTree(body.path("base")).earlyStopping();
-        maxBudget = maxBudget > 0 ? maxBudget : body.path("scheduler").path("max_budget").asLong();
+        long maxBudget = o.maxBudget() > 0 ? o.maxBudget() : body.path("scheduler").path("max_budget").asLong();
         if (maxBudget < 1) {
-            throw new IllegalArgumentException(tune + " has no scheduler.max_budget; give --max-budget N");
+            throw new IllegalArgumentException(o.tune() + " has no scheduler.max_budget; give --max-budget N");
         }
         List<List<Curve>> sweeps = new ArrayList<>();
-        List<Curve> pool = new ArrayList<>();
-        for (Path f : files) {
+        for (Path f : o.curves()) {
             String name = f.getFileName().toString().replaceFirst("-curves\\.csv$", "");
             List<Curve> sweep = Curve.read(f, name + ":").stream().map(c -> c.untilEarlyStop(earlyStopping)).toList();
-            for (Curve c : sweep) {
-                if (c.prunedAt() != null) {
-                    throw new IllegalArgumentException(f + ": " + c.trial() + " was pruned at " + c.prunedAt()
-                            + "; replay needs sweeps whose every trial ran to its own end");
-                }
-            }
+            sweep.stream().filter(c -> c.prunedAt() != null).findFirst().ifPresent(c -> {
+                throw new IllegalArgumentException(f + ": " + c.trial() + " was pruned at " + c.prunedAt()
+                        + "; replay needs sweeps whose every trial ran to its own end");
+            });
             sweeps.add(sweep);
-            pool.addAll(sweep);
         }
-        if (trials > pool.size()) {
-            throw new IllegalArgumentException("--trials " + trials + " is more than the " + pool.size() + " trials the files hold");
+        List<Curve> pool = sweeps.stream().flatMap(List::stream).toList();
+        if (o.trials() > pool.size() || o.wide() > pool.size()) {
+            throw new IllegalArgumentException("--trials " + o.trials() + " and --wide " + o.wide() + " may not exceed the " + pool.size()
+                    + " trials the files hold");
         }
         System.out.printf(Locale.ROOT, "%d trials from %d sweeps; max_budget %d; %d draws of %d; tolerance %.4f nats%n", pool.size(),
-                files.size(), maxBudget, draws, trials, tolerance);
-        System.out.printf(Locale.ROOT, "held-out jitter from one evaluation to the next, second half of every curve: sigma %.4f nats%n%n",
+                sweeps.size(), maxBudget, o.draws(), o.trials(), o.tolerance());
+        System.out.printf(Locale.ROOT, "held-out jitter from one evaluation to the next, second half of every curve: sigma %.4f nats%n",
                 jitter(pool));
-
-        System.out.println("Each file as the sweep it was:");
-        System.out.println("| sweep | first rung, eta | exhaustive best, steps | ASHA best | ASHA - exhaustive | ASHA's steps |");
-        System.out.println("|---|---|---|---|---:|---:|");
-        for (int s = 0; s < sweeps.size(); s++) {
-            List<Curve> sweep = sweeps.get(s);
-            Curve best = sweep.stream().min((a, b) -> Double.compare(a.best(), b.best())).orElseThrow();
-            long full = sweep.stream().mapToLong(Curve::end).sum();
-            for (int eta : etas) {
-                for (long r0 : minBudgets) {
-                    SynchronousReplay.Outcome o = SynchronousReplay.run(sweep, r0, eta, maxBudget);
-                    System.out.printf(Locale.ROOT, "| %s | %d, %d | %.4f (%s), %d | %.4f (%s) | %+.4f | %.1f %% |%n", files.get(s).getFileName(),
-                            r0, eta, best.best(), local(best.trial()), full, o.best(), local(o.bestTrial()), o.best() - best.best(),
-                            100.0 * o.steps() / full);
-                }
-            }
-        }
-
-        List<List<Curve>> drawn = draw(pool, trials, draws, seed);
-        System.out.printf(Locale.ROOT, "%nDrawn sweeps of %d trials from the pool (the same draws for every setting):%n", trials);
-        System.out.println("| first rung | eta | rungs | within tolerance | mean gap | median gap | 90th pct gap | steps |"
-                + " random search at equal steps: within | its mean gap |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
-        for (int eta : etas) {
-            for (long r0 : minBudgets) {
-                Figures f = figures(drawn, r0, eta, maxBudget, tolerance);
-                System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f %% | %.4f | %.4f | %.4f | %.1f %% | %.0f %% | %.4f |%n", r0, eta,
-                        f.rungs(), 100 * f.success(), f.meanGap(), f.medianGap(), f.p90Gap(), 100 * f.stepShare(),
-                        100 * f.randomSuccess(), f.randomMeanGap());
-            }
-        }
-        if (wide > trials) {
-            wide(pool, trials, wide, draws, seed, minBudgets, etas, maxBudget, tolerance);
+        printEachSweep(sweeps, o, maxBudget);
+        printDrawn(draw(pool, o.trials(), o.draws(), o.seed()), o, maxBudget);
+        if (o.wide() > o.trials()) {
+            printWide(draw(pool, o.wide(), o.draws(), o.seed() + 1), o, maxBudget);
         }
     }
 
-    /**
-     * ASHA's promise at equal compute: a sweep of {@code wide} trials under ASHA against the first
-     * {@code trials} of them run to their ends. A negative gap is ASHA finding the better recipe.
-     */
-    private static void wide(List<Curve> pool, int trials, int wide, int draws, long seed, List<Long> minBudgets, List<Integer> etas,
-                             long maxBudget, double tolerance) {
-        if (wide > pool.size()) {
-            throw new IllegalArgumentException("--wide " + wide + " is more than the " + pool.size() + " trials the files hold");
+    private static void printEachSweep(List<List<Curve>> sweeps, Options o, long maxBudget) {
+        System.out.println("\nEach file as the sweep it was:");
+        System.out.println("| sweep | first rung, eta | exhaustive best, steps | ASHA best | ASHA - exhaustive | ASHA's steps |");
+        System.out.println("|---|---|---|---|---:|---:|");
+        for (List<Curve> sweep : sweeps) {
+            Curve best = sweep.stream().min((a, b) -> Double.compare(a.best(), b.best())).orElseThrow();
+            long full = sweep.stream().mapToLong(Curve::end).sum();
+            String file = best.trial().substring(0, best.trial().lastIndexOf(':'));
+            for (int eta : o.etas()) {
+                for (long r0 : o.minBudgets()) {
+                    SynchronousReplay.Outcome a = SynchronousReplay.run(sweep, r0, eta, maxBudget);
+                    System.out.printf(Locale.ROOT, "| %s | %d, %d | %.4f (%s), %d | %.4f (%s) | %+.4f | %.1f %% |%n", file, r0, eta,
+                            best.best(), local(best.trial()), full, a.best(), local(a.bestTrial()), a.best() - best.best(),
+                            100.0 * a.steps() / full);
+                }
+            }
         }
-        List<List<Curve>> drawn = draw(pool, wide, draws, seed + 1);
-        System.out.printf(Locale.ROOT, "%nASHA over %d trials against the first %d of them each run to its end (the same draws for every"
-                + " setting; gap < 0: ASHA's recipe is the better one):%n", wide, trials);
-        System.out.println("| first rung | eta | ASHA better | within tolerance or better | mean gap | median gap | ASHA's steps / the"
-                + " exhaustive sweep's |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
-        for (int eta : etas) {
-            for (long r0 : minBudgets) {
+    }
+
+    private static void printDrawn(List<List<Curve>> drawn, Options o, long maxBudget) {
+        System.out.printf(Locale.ROOT, "%nDrawn sweeps of %d trials from the pool (the same draws for every setting):%n", o.trials());
+        System.out.println("| first rung | eta | rungs | within tolerance | mean gap | median gap | 90th pct gap | steps |"
+                + " random search at equal steps: within | its mean gap |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (int eta : o.etas()) {
+            for (long r0 : o.minBudgets()) {
                 double[] gaps = new double[drawn.size()];
+                double[] randomGaps = new double[drawn.size()];
                 double shares = 0;
                 for (int d = 0; d < drawn.size(); d++) {
                     List<Curve> sweep = drawn.get(d);
-                    List<Curve> exhaustive = sweep.subList(0, trials);
-                    SynchronousReplay.Outcome o = SynchronousReplay.run(sweep, r0, eta, maxBudget);
-                    gaps[d] = o.best() - exhaustive.stream().mapToDouble(Curve::best).min().orElseThrow();
-                    shares += (double) o.steps() / exhaustive.stream().mapToLong(Curve::end).sum();
+                    double exhaustive = bestOf(sweep);
+                    SynchronousReplay.Outcome a = SynchronousReplay.run(sweep, r0, eta, maxBudget);
+                    gaps[d] = a.best() - exhaustive;
+                    randomGaps[d] = randomSearch(sweep, a.steps()) - exhaustive;
+                    shares += (double) a.steps() / stepsOf(sweep);
                 }
-                double[] sorted = gaps.clone();
-                Arrays.sort(sorted);
-                System.out.printf(Locale.ROOT, "| %d | %d | %.0f %% | %.0f %% | %+.4f | %+.4f | %.1f %% |%n", r0, eta,
-                        100.0 * Arrays.stream(gaps).filter(g -> g < 0).count() / gaps.length, 100 * within(gaps, tolerance),
-                        Arrays.stream(gaps).average().orElseThrow(), sorted[sorted.length / 2], 100 * shares / drawn.size());
+                Gaps g = new Gaps(gaps);
+                Gaps random = new Gaps(randomGaps);
+                System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f %% | %.4f | %.4f | %.4f | %.1f %% | %.0f %% | %.4f |%n", r0, eta,
+                        new AshaSchedule(r0, eta, maxBudget).rungs(), 100 * g.within(o.tolerance()), g.mean(), g.quantile(0.5),
+                        g.quantile(0.9), 100 * shares / drawn.size(), 100 * random.within(o.tolerance()), random.mean());
+            }
+        }
+    }
+
+    /** ASHA at equal compute: each draw's trials under ASHA against its first {@code --trials} run to their ends. */
+    private static void printWide(List<List<Curve>> drawn, Options o, long maxBudget) {
+        System.out.printf(Locale.ROOT, "%nASHA over %d trials against the first %d of them each run to its end (the same draws for every"
+                + " setting; gap < 0: ASHA's recipe is the better one):%n", o.wide(), o.trials());
+        System.out.println("| first rung | eta | ASHA better | within tolerance or better | mean gap | median gap |"
+                + " ASHA's steps / the exhaustive sweep's |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+        for (int eta : o.etas()) {
+            for (long r0 : o.minBudgets()) {
+                double[] gaps = new double[drawn.size()];
+                double shares = 0;
+                for (int d = 0; d < drawn.size(); d++) {
+                    List<Curve> exhaustive = drawn.get(d).subList(0, o.trials());
+                    SynchronousReplay.Outcome a = SynchronousReplay.run(drawn.get(d), r0, eta, maxBudget);
+                    gaps[d] = a.best() - bestOf(exhaustive);
+                    shares += (double) a.steps() / stepsOf(exhaustive);
+                }
+                Gaps g = new Gaps(gaps);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.0f %% | %.0f %% | %+.4f | %+.4f | %.1f %% |%n", r0, eta, 100 * g.better(),
+                        100 * g.within(o.tolerance()), g.mean(), g.quantile(0.5), 100 * shares / drawn.size());
             }
         }
     }
@@ -182,26 +223,6 @@ public final class AshaReplayBenchmark {
             drawn.add(List.copyOf(shuffled.subList(0, trials)));
         }
         return drawn;
-    }
-
-    static Figures figures(List<List<Curve>> drawn, long minBudget, int eta, long maxBudget, double tolerance) {
-        double[] gaps = new double[drawn.size()];
-        double[] randomGaps = new double[drawn.size()];
-        double shares = 0;
-        for (int d = 0; d < drawn.size(); d++) {
-            List<Curve> sweep = drawn.get(d);
-            double exhaustive = sweep.stream().mapToDouble(Curve::best).min().orElseThrow();
-            long full = sweep.stream().mapToLong(Curve::end).sum();
-            SynchronousReplay.Outcome o = SynchronousReplay.run(sweep, minBudget, eta, maxBudget);
-            gaps[d] = o.best() - exhaustive;
-            randomGaps[d] = randomSearch(sweep, o.steps()) - exhaustive;
-            shares += (double) o.steps() / full;
-        }
-        double[] sorted = gaps.clone();
-        Arrays.sort(sorted);
-        return new Figures(minBudget, eta, new AshaSchedule(minBudget, eta, maxBudget).rungs(), within(gaps, tolerance),
-                Arrays.stream(gaps).average().orElseThrow(), sorted[sorted.length / 2], sorted[(int) Math.floor(0.9 * (sorted.length - 1))],
-                shares / drawn.size(), within(randomGaps, tolerance), Arrays.stream(randomGaps).average().orElseThrow());
     }
 
     /** Random search given {@code steps}: the trials in order, each to its end, the last one cut where the steps run out. */
@@ -237,8 +258,12 @@ public final class AshaReplayBenchmark {
         return n == 0 ? Double.NaN : Math.sqrt(sum / n / 1.5);
     }
 
-    private static double within(double[] gaps, double tolerance) {
-        return (double) Arrays.stream(gaps).filter(g -> g <= tolerance + 1e-12).count() / gaps.length;
+    private static double bestOf(List<Curve> sweep) {
+        return sweep.stream().mapToDouble(Curve::best).min().orElseThrow();
+    }
+
+    private static long stepsOf(List<Curve> sweep) {
+        return sweep.stream().mapToLong(Curve::end).sum();
     }
 
     private static String local(String trial) {

@@ -80,6 +80,16 @@ class SynchronousReplayTest {
     }
 
     @Test
+    void gapsSummariseTheDraws() {
+        AshaReplayBenchmark.Gaps g = new AshaReplayBenchmark.Gaps(new double[] {0.0, 0.02, -0.01, 0.005, 0.01});
+        assertEquals(0.8, g.within(0.01), 1e-12); // 0.01 itself counts as within
+        assertEquals(0.2, g.better(), 1e-12);
+        assertEquals(0.005, g.mean(), 1e-12);
+        assertEquals(0.005, g.quantile(0.5), 1e-12);
+        assertEquals(0.01, g.quantile(0.9), 1e-12); // floor(0.9 * 4) = 3rd of -0.01, 0, 0.005, 0.01, 0.02
+    }
+
+    @Test
     void randomSearchRunsTrialsToTheirEndsUntilTheStepsAreSpent() {
         List<Curve> sweep = curves("a=100:2.0,200:1.5", "b=100:1.2,200:0.8", "c=100:0.1");
         assertEquals(1.5, AshaReplayBenchmark.randomSearch(sweep, 200));
