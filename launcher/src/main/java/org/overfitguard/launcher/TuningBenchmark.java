@@ -42,7 +42,8 @@ import org.overfitguard.contracts.json.Json;
 public final class TuningBenchmark {
 
     /**
-     * What one comparison found; {@code fresh} the picks' bests on fresh seeds (null unless confirmed).
+     * What one comparison found; {@code fresh} the picks' bests on fresh seeds (null unless confirmed
+     * and the two sweeps picked different trials).
      */
     record Figures(String name, int trials, double exhaustiveBest, String exhaustiveBestTrial, long exhaustiveSteps, double ashaBest,
                    String ashaBestTrial, long ashaSteps, long pruned, int curveMismatches, Paired fresh) {
@@ -191,7 +192,9 @@ public final class TuningBenchmark {
             ashaReport.write(out.resolve(e.getKey() + "-asha.md"), "TuningBenchmark (scheduler asha, " + e.getKey() + ")");
             SweepReport.Row bestAsha = ashaReport.best().orElseThrow();
             Paired paired = null;
-            if (confirmSeeds > 0) {
+            if (confirmSeeds > 0 && trialId(bestFull.variant()).equals(trialId(bestAsha.variant()))) {
+                o.printf(Locale.ROOT, "[tune] fresh seeds: both sweeps picked %s, nothing to compare%n", trialId(bestFull.variant()));
+            } else if (confirmSeeds > 0) {
                 paired = new Paired(onFreshSeeds(full, trialId(bestFull.variant()), confirmSeeds, fresh, ensemble, watcher, o),
                         onFreshSeeds(full, trialId(bestAsha.variant()), confirmSeeds, fresh, ensemble, watcher, o));
                 o.printf(Locale.ROOT, "[tune] fresh seeds 1-%d: ASHA's pick %s minus the exhaustive sweep's %s, seed by seed: %s%n",
