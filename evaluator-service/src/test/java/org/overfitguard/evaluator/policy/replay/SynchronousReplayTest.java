@@ -3,7 +3,6 @@ package org.overfitguard.evaluator.policy.replay;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -12,7 +11,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 
@@ -99,24 +98,35 @@ class SynchronousReplayTest {
 
     /**
      * The replay against the live sweep of the same trials (scripts/tuning-benchmark.sh, reports in
-     * docs/tuning/reports): replayed on the exhaustive sweep's curves, ASHA's synchronous form with
-     * the files' rungs (180, 540; 1,620 steps) lets every trial train to exactly the step the live
-     * ASHA sweep's last evaluation of it was at, and finds its best.
+     * docs/tuning/reports): replayed on the exhaustive sweep's curves with the live sweep's rungs
+     * (1,620 steps a trial), ASHA's synchronous form lets every trial train to exactly the step of
+     * the live ASHA sweep's last evaluation of it, and finds its best.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"bench-synthetic-overfit", "bench-shakespeare-overfit", "bench-synthetic-overfit-seed2",
-            "bench-shakespeare-overfit-seed2", "bench-synthetic-overfit-seed3", "bench-shakespeare-overfit-seed3",
-            "bench-synthetic-overfit-seed4", "bench-shakespeare-overfit-seed4", "bench-synthetic-overfit-seed5",
-            "bench-shakespeare-overfit-seed5"})
-    void replayedOnTheExhaustiveCurvesItTrainsWhatTheLiveSweepTrained(String name) throws Exception {
+    @ParameterizedTest(name = "{1}")
+    @CsvSource({
+        "bench-synthetic-overfit, bench-synthetic-overfit, 180, 3",
+        "bench-shakespeare-overfit, bench-shakespeare-overfit, 180, 3",
+        "bench-synthetic-overfit-seed2, bench-synthetic-overfit-seed2, 180, 3",
+        "bench-shakespeare-overfit-seed2, bench-shakespeare-overfit-seed2, 180, 3",
+        "bench-synthetic-overfit-seed3, bench-synthetic-overfit-seed3, 180, 3",
+        "bench-shakespeare-overfit-seed3, bench-shakespeare-overfit-seed3, 180, 3",
+        "bench-synthetic-overfit-seed4, bench-synthetic-overfit-seed4, 180, 3",
+        "bench-shakespeare-overfit-seed4, bench-shakespeare-overfit-seed4, 180, 3",
+        "bench-synthetic-overfit-seed5, bench-synthetic-overfit-seed5, 180, 3",
+        "bench-shakespeare-overfit-seed5, bench-shakespeare-overfit-seed5, 180, 3",
+        "bench-synthetic-overfit-seed6, bench-synthetic-overfit-seed6, 180, 3",
+        "bench-shakespeare-overfit-seed6, bench-shakespeare-overfit-seed6, 180, 3",
+        "bench-synthetic-overfit-seed6, bench-synthetic-overfit-eta6-seed6, 300, 6",
+        "bench-shakespeare-overfit-seed6, bench-shakespeare-overfit-eta6-seed6, 300, 6"})
+    void replayedOnTheExhaustiveCurvesItTrainsWhatTheLiveSweepTrained(String exhaustiveSweep, String ashaSweep, long minBudget, int eta)
+            throws Exception {
         Path reports = Path.of("..", "docs", "tuning", "reports");
         EarlyStoppingSpec patience4 = RunSpecs.parse("early_stopping: {patience: 4}").earlyStopping(); // as the files say
-        List<Curve> exhaustive = Curve.read(reports.resolve(name + "-exhaustive-curves.csv"), "").stream()
+        List<Curve> exhaustive = Curve.read(reports.resolve(exhaustiveSweep + "-exhaustive-curves.csv"), "").stream()
                 .map(c -> c.untilEarlyStop(patience4)).toList();
-        List<Curve> live = Curve.read(reports.resolve(name + "-asha-curves.csv"), "").stream()
+        List<Curve> live = Curve.read(reports.resolve(ashaSweep + "-asha-curves.csv"), "").stream()
                 .map(c -> c.untilEarlyStop(patience4)).toList();
-        assertTrue(Files.exists(reports.resolve(name + "-asha.md")));
-        SynchronousReplay.Outcome o = SynchronousReplay.run(exhaustive, 180, 3, 1620);
+        SynchronousReplay.Outcome o = SynchronousReplay.run(exhaustive, minBudget, eta, 1620);
         Map<String, Long> liveTo = new HashMap<>();
         live.forEach(c -> liveTo.put(c.trial(), c.end()));
         assertEquals(liveTo, o.trainedTo());
