@@ -1,7 +1,11 @@
 package org.overfitguard.evaluator.policy.replay;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -9,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
@@ -75,6 +80,17 @@ class SynchronousReplayTest {
         assertEquals(0.02 / Math.sqrt(1.5), AshaReplayBenchmark.jitter(curves("a=10:9,20:9,30:9,40:3.01,50:1.99,60:1.01,70:-0.01,80:-0.99")),
                 1e-9);
         assertEquals(0.0, AshaReplayBenchmark.jitter(curves("a=10:4,20:3,30:2,40:1")), 1e-12);
+    }
+
+    @Test
+    void aCurvesFileThatIsNotOneSaysWhereAndWhy(@TempDir Path dir) throws Exception {
+        Path bad = dir.resolve("bad-curves.csv");
+        Files.writeString(bad, "variant,run_id,step,held_out_loss,pruned_at\n\"t00 a=1\",run-1,30,2.5,\n\"t00 a=1\",run-1,sixty,2.4,\n");
+        IOException e = assertThrows(IOException.class, () -> Curve.read(bad, ""));
+        assertTrue(e.getMessage().contains("line 3") && e.getMessage().contains("sixty"), e.getMessage());
+        Files.writeString(bad, "name,loss\nx,1.0\n");
+        e = assertThrows(IOException.class, () -> Curve.read(bad, ""));
+        assertTrue(e.getMessage().contains("needs the columns variant, step and held_out_loss"), e.getMessage());
     }
 
     @Test
