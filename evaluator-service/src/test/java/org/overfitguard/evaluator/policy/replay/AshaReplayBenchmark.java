@@ -169,22 +169,11 @@ public final class AshaReplayBenchmark {
         System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         for (int eta : o.etas()) {
             for (long r0 : o.minBudgets()) {
-                double[] gaps = new double[drawn.size()];
-                double[] randomGaps = new double[drawn.size()];
-                double shares = 0;
-                for (int d = 0; d < drawn.size(); d++) {
-                    List<Curve> sweep = drawn.get(d);
-                    double exhaustive = bestOf(sweep);
-                    SynchronousReplay.Outcome a = SynchronousReplay.run(sweep, r0, eta, maxBudget);
-                    gaps[d] = a.best() - exhaustive;
-                    randomGaps[d] = randomSearch(sweep, a.steps()) - exhaustive;
-                    shares += (double) a.steps() / stepsOf(sweep);
-                }
-                Gaps g = new Gaps(gaps);
-                Gaps random = new Gaps(randomGaps);
+                Replayed r = replay(drawn, o.trials(), r0, eta, maxBudget);
                 System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f %% | %.4f | %.4f | %.4f | %.1f %% | %.0f %% | %.4f |%n", r0, eta,
-                        new AshaSchedule(r0, eta, maxBudget).rungs(), 100 * g.within(o.tolerance()), g.mean(), g.quantile(0.5),
-                        g.quantile(0.9), 100 * shares / drawn.size(), 100 * random.within(o.tolerance()), random.mean());
+                        new AshaSchedule(r0, eta, maxBudget).rungs(), 100 * r.asha().within(o.tolerance()), r.asha().mean(),
+                        r.asha().quantile(0.5), r.asha().quantile(0.9), 100 * r.stepShare(), 100 * r.random().within(o.tolerance()),
+                        r.random().mean());
             }
         }
     }
@@ -198,19 +187,33 @@ public final class AshaReplayBenchmark {
         System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
         for (int eta : o.etas()) {
             for (long r0 : o.minBudgets()) {
-                double[] gaps = new double[drawn.size()];
-                double shares = 0;
-                for (int d = 0; d < drawn.size(); d++) {
-                    List<Curve> exhaustive = drawn.get(d).subList(0, o.trials());
-                    SynchronousReplay.Outcome a = SynchronousReplay.run(drawn.get(d), r0, eta, maxBudget);
-                    gaps[d] = a.best() - bestOf(exhaustive);
-                    shares += (double) a.steps() / stepsOf(exhaustive);
-                }
-                Gaps g = new Gaps(gaps);
-                System.out.printf(Locale.ROOT, "| %d | %d | %.0f %% | %.0f %% | %+.4f | %+.4f | %.1f %% |%n", r0, eta, 100 * g.better(),
-                        100 * g.within(o.tolerance()), g.mean(), g.quantile(0.5), 100 * shares / drawn.size());
+                Replayed r = replay(drawn, o.trials(), r0, eta, maxBudget);
+                System.out.printf(Locale.ROOT, "| %d | %d | %.0f %% | %.0f %% | %+.4f | %+.4f | %.1f %% |%n", r0, eta, 100 * r.asha().better(),
+                        100 * r.asha().within(o.tolerance()), r.asha().mean(), r.asha().quantile(0.5), 100 * r.stepShare());
             }
         }
+    }
+
+    /**
+     * One setting over the draws: ASHA's gaps and random search's (given ASHA's steps) to the best of
+     * the draw's first {@code exhaustive} trials run to their ends, and ASHA's steps against theirs.
+     */
+    record Replayed(Gaps asha, Gaps random, double stepShare) {
+    }
+
+    static Replayed replay(List<List<Curve>> drawn, int exhaustive, long minBudget, int eta, long maxBudget) {
+        double[] gaps = new double[drawn.size()];
+        double[] randomGaps = new double[drawn.size()];
+        double shares = 0;
+        for (int d = 0; d < drawn.size(); d++) {
+            List<Curve> full = drawn.get(d).subList(0, exhaustive);
+            double best = full.stream().mapToDouble(Curve::best).min().orElseThrow();
+            SynchronousReplay.Outcome a = SynchronousReplay.run(drawn.get(d), minBudget, eta, maxBudget);
+            gaps[d] = a.best() - best;
+            randomGaps[d] = randomSearch(drawn.get(d), a.steps()) - best;
+            shares += (double) a.steps() / full.stream().mapToLong(Curve::end).sum();
+        }
+        return new Replayed(new Gaps(gaps), new Gaps(randomGaps), shares / drawn.size());
     }
 
     /** {@code draws} sweeps of {@code trials} distinct trials of the pool, each in a random order. */
@@ -256,14 +259,6 @@ public final class AshaReplayBenchmark {
             }
         }
         return n == 0 ? Double.NaN : Math.sqrt(sum / n / 1.5);
-    }
-
-    private static double bestOf(List<Curve> sweep) {
-        return sweep.stream().mapToDouble(Curve::best).min().orElseThrow();
-    }
-
-    private static long stepsOf(List<Curve> sweep) {
-        return sweep.stream().mapToLong(Curve::end).sum();
     }
 
     private static String local(String trial) {

@@ -20,7 +20,7 @@ import org.overfitguard.evaluator.policy.StopState;
  * step to loss, in step order. Of a sweep run to its end (scheduler random or grid), the curve is
  * what the trial does under any scheduler up to the step it is let train to: training is
  * deterministic, so under ASHA a trial's curve is a prefix of this one. Its end is its last
- * evaluation (its early stop, or max_steps).
+ * evaluation: max_steps, or, once cut by {@link #untilEarlyStop}, where its early stopping fired.
  *
  * @param trial    the trial's id in its sweep ({@code t07}), prefixed by its file's name when read from several
  * @param prunedAt the step ASHA pruned it at, or null (a pruned trial's curve is not whole)

@@ -104,6 +104,19 @@ class SynchronousReplayTest {
     }
 
     @Test
+    void aDrawIsComparedWithItsFirstTrialsRunToTheirEnds() {
+        // rung 100 (eta 3, max 300): a leads at 100 and goes on, b (the late bloomer) and c stop there
+        List<Curve> draw = curves("a=100:1.0,300:0.9", "b=100:2.0,300:0.5", "c=100:3.0,300:2.0");
+        AshaReplayBenchmark.Replayed all = AshaReplayBenchmark.replay(List.of(draw), 3, 100, 3, 300);
+        assertEquals(0.4, all.asha().mean(), 1e-12); // 0.9 against b's 0.5
+        assertEquals(500.0 / 900, all.stepShare(), 1e-12);
+        assertEquals(0.4, all.random().mean(), 1e-12); // 500 steps: a to its end (0.9), b to 200 (2.0 so far)
+        AshaReplayBenchmark.Replayed wide = AshaReplayBenchmark.replay(List.of(draw), 1, 100, 3, 300);
+        assertEquals(0.0, wide.asha().mean(), 1e-12); // against a alone: the same 0.9
+        assertEquals(500.0 / 300, wide.stepShare(), 1e-12);
+    }
+
+    @Test
     void randomSearchRunsTrialsToTheirEndsUntilTheStepsAreSpent() {
         List<Curve> sweep = curves("a=100:2.0,200:1.5", "b=100:1.2,200:0.8", "c=100:0.1");
         assertEquals(1.5, AshaReplayBenchmark.randomSearch(sweep, 200));
