@@ -15,6 +15,7 @@ args=(--tune "$1"); shift
 while [ $# -gt 0 ] && [ "$1" != "--" ]; do args+=(--curves "$1"); shift; done
 [ $# -gt 0 ] && shift
 args+=("$@")
-mvn -B -q -o -pl evaluator-service test-compile exec:java -Dexec.classpathScope=test \
-  -Dexec.mainClass=org.overfitguard.evaluator.policy.replay.AshaReplayBenchmark -Dexec.args="${args[*]}" 2>/dev/null \
-  | sed 's/\x1b\[[0-9;]*m//g' | grep -vE '^\[|^SLF4J'
+# -q: only the tables and, when something fails, Maven's [ERROR] lines (paths must not contain spaces)
+mvn -B -q -pl evaluator-service test-compile exec:java -Dexec.classpathScope=test \
+  -Dexec.mainClass=org.overfitguard.evaluator.policy.replay.AshaReplayBenchmark -Dexec.args="${args[*]}" | sed 's/\x1b\[[0-9;]*m//g' | grep -v '^SLF4J'
+
