@@ -4,8 +4,9 @@
 # the same trials under each ASHA form. Prints, per form, the best held-out loss and the training
 # steps each spent, and writes the sweep reports (Markdown + PNG + CSV of every evaluation; the ASHA
 # ones mark each pruned trial's pruning point) under OUT.
-#   scripts/tuning-benchmark.sh [overfit|short] [OUT] [--seed N]   (default overfit, .ensemble/tuning-benchmark;
-#     --seed N: another draw of the 27 trials, the sampler seed of every file replaced by N)
+#   scripts/tuning-benchmark.sh [overfit|short] [OUT] [--seed N] [--confirm-seeds N]   (default overfit, .ensemble/tuning-benchmark;
+#     --seed N: another draw of the 27 trials, the sampler seed of every file replaced by N;
+#     --confirm-seeds N: each sweep's pick trained again on run seeds 1..N and compared seed by seed)
 #     overfit  trials that run until they overfit and stop early (docs/tuning/bench-*-overfit*.yaml):
 #              synthetic and Shakespeare, each with ASHA's synchronous promotion form, its stopping
 #              form and the paper's asynchronous promotion form (first rung 180), the synchronous
