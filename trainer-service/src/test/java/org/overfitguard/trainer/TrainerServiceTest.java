@@ -115,6 +115,28 @@ class TrainerServiceTest {
         assertTrue(checkpoints.stream().anyMatch(c -> c.step() >= 15), "training continued past the poison batch");
     }
 
+    /**
+     * A run that ends elsewhere while it trains (data-service failed it: the brokers refused its
+     * batches) must free its trainer: before, the loop waited for a batch that never came, beating
+     * its heartbeat, and every later run stayed pending.
+     */
+    @Test
+    void aRunFailedElsewhereWhileItTrainsFreesItsTrainer() {
+        String runId = submit("application/yaml", TINY).then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        playDataService(runId, 20, 29); // the trainer trains 20 steps, then waits for batch 20
+        await().atMost(Duration.ofSeconds(120)).until(() -> topics().all(Topics.CHECKPOINTS, runId, CheckpointSaved.class),
+                l -> l.stream().anyMatch(c -> c.step() == 20));
+        topics().send(Topics.RUNS, RunFailed.of(runId, "data-service", "the brokers refused training batch records: test"));
+        String next = submit("application/yaml", TINY).then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, next, RunStarted.class), e -> e != null);
+        given().when().get("/runs/" + runId).then().statusCode(200).body("status", equalTo("failed"));
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(409);
+        assertEquals(null, topics().first(Topics.RUNS, runId, RunCompleted.class), "a failed run is not completed as well");
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + next).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, next, RunCompleted.class), e -> e != null);
+    }
+
     @Test
     void deleteCancelsARunThatWaitsForItsData() {
         String runId = submit("application/yaml", TINY)

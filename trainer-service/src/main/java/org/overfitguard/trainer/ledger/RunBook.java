@@ -187,11 +187,18 @@ public class RunBook extends PartitionedBook<RunRecord> {
         return Optional.empty();
     }
 
-    /** A cheap read for the training loop: has a stop or cancel arrived for the run? */
+    /**
+     * A cheap read for the training loop: has a stop or cancel arrived for the run, or has it ended
+     * (a RunFailed or RunCompleted someone else published: data-service fails a run whose batches
+     * the brokers refuse, and no batch will come)?
+     */
     public synchronized StopSignal stopSignal(String runId) {
         RunRecord r = runs.get(runId);
         if (r == null) {
             return StopSignal.ABANDON; // our partition was taken away
+        }
+        if (r.completed != null || r.failed != null) {
+            return StopSignal.ENDED;
         }
         if (r.cancel != null) {
             return StopSignal.CANCEL;
@@ -199,5 +206,6 @@ public class RunBook extends PartitionedBook<RunRecord> {
         return r.stop != null ? StopSignal.STOP : StopSignal.NONE;
     }
 
-    public enum StopSignal { NONE, STOP, CANCEL, ABANDON }
+    /** ENDED: the run has a RunCompleted or RunFailed on the topic already: nothing more is said of it. */
+    public enum StopSignal { NONE, STOP, CANCEL, ABANDON, ENDED }
 }

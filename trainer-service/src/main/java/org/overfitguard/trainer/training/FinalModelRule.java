@@ -18,13 +18,14 @@ import org.overfitguard.contracts.events.StopRequested;
  * max steps           restore_best and a best step      the best checkpoint so far       max_steps
  * max steps           otherwise                         the last checkpoint (= current)  max_steps
  * max steps           no final evaluation, shutting down  none: released                 -
+ * ended elsewhere     a RunFailed or RunCompleted is in   none, and nothing said           (theirs)
  * </pre>
  * "Best" is the evaluator's: the best step of the StopRequested, or of the last evaluation.
  */
 public final class FinalModelRule {
 
     /** How the training loop ended. */
-    public enum Ending { MAX_STEPS, STOP, CANCEL, ABANDON }
+    public enum Ending { MAX_STEPS, STOP, CANCEL, ABANDON, ENDED }
 
     /** Which weights: none, the checkpoint of {@code step}, or the weights as they are now. */
     public enum Weights { NONE, CHECKPOINT, CURRENT }
@@ -53,6 +54,16 @@ public final class FinalModelRule {
         static Decision released() {
             return new Decision(true, null, Weights.NONE, null, null, null);
         }
+
+        /** The run ended with someone else's RunFailed or RunCompleted: no weights, no event (reason null). */
+        static Decision ended() {
+            return new Decision(false, null, Weights.NONE, null, null, null);
+        }
+
+        /** True when the run already has its end on the topic: this trainer says nothing more of it. */
+        public boolean endedElsewhere() {
+            return !release && reason == null;
+        }
     }
 
     private FinalModelRule() {
@@ -66,6 +77,8 @@ public final class FinalModelRule {
         switch (ending) {
             case ABANDON:
                 return Decision.released();
+            case ENDED:
+                return Decision.ended();
             case CANCEL: {
                 Long best = log.lastEvaluation() == null ? null : log.lastEvaluation().bestStep();
                 return new Decision(false, CompletionReason.CANCELLED, Weights.NONE, null, best, null);

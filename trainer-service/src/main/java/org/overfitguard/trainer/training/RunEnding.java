@@ -52,9 +52,9 @@ public class RunEnding {
         boolean evaluatedToEnd = true;
         if (ending == Ending.MAX_STEPS) { // the last checkpoint's evaluation may still make the policy fire
             long last = spec.training().maxSteps();
-            Optional<RunRecord> evaluated = book.awaitWhileHere(runId, r -> r.stop() != null
-                    || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last), config.finalEvaluationTimeout(),
-                    resources::shuttingDown);
+            Optional<RunRecord> evaluated = book.awaitWhileHere(runId, r -> r.stop() != null || r.failed() != null
+                    || r.completed() != null || (r.lastEvaluation() != null && r.lastEvaluation().step() >= last),
+                    config.finalEvaluationTimeout(), resources::shuttingDown);
             evaluatedToEnd = evaluated.isPresent();
             current = evaluated.or(() -> book.snapshot(runId));
         } else {
@@ -62,10 +62,20 @@ public class RunEnding {
         }
         FinalModelRule.Log log = new FinalModelRule.Log(current.isPresent(), current.map(RunRecord::stop).orElse(null),
                 current.map(RunRecord::lastEvaluation).orElse(null), evaluatedToEnd, resources.shuttingDown());
-        FinalModelRule.Decision d = FinalModelRule.decide(ending, spec.earlyStopping().restoreBest(), log, session.step(),
+        boolean endedMeanwhile = current.map(r -> r.failed() != null || r.completed() != null).orElse(false);
+        FinalModelRule.Decision d = FinalModelRule.decide(endedMeanwhile ? Ending.ENDED : ending, spec.earlyStopping().restoreBest(),
+                log, session.step(),
                 lastCheckpoint == null ? session.step() : lastCheckpoint.step());
         if (d.release()) {
             release(runId, session.step());
+            return;
+        }
+        if (d.endedElsewhere()) {
+            RunRecord r = current.orElse(null);
+            LOG.warnf("run %s: ended while it trained, at step %d (%s); this trainer takes the next run", runId, session.step(),
+                    r == null ? "?" : r.failed() != null ? "RunFailed from " + r.failed().service() + ": " + r.failed().reason()
+                            : "RunCompleted " + r.completed().reason());
+            book.markFinishedHere(runId);
             return;
         }
         Path chosen = switch (d.weights()) {

@@ -92,7 +92,8 @@ public class RunExecutor {
             live.started(runId, startStep, device);
             try {
                 Optional<RunRecord> ready = book.awaitWhileHere(runId, r -> r.dataset() != null || r.failed() != null
-                        || r.cancel() != null || r.stop() != null, config.datasetTimeout(), resources::shuttingDown);
+                        || r.completed() != null || r.cancel() != null || r.stop() != null, config.datasetTimeout(),
+                        resources::shuttingDown);
                 if (resources.shuttingDown() || book.gone(runId)) {
                     ending.release(runId, startStep); // another member (or this one, after a restart) takes it from here
                     return;
@@ -101,8 +102,10 @@ public class RunExecutor {
                     ending.fail(runId, "no DatasetPrepared from data-service within " + config.datasetTimeout().toSeconds() + " s");
                     return;
                 }
-                if (ready.get().failed() != null) {
-                    LOG.warnf("run %s failed in %s: %s", runId, ready.get().failed().service(), ready.get().failed().reason());
+                if (ready.get().failed() != null || ready.get().completed() != null) {
+                    LOG.warnf("run %s ended before it trained: %s", runId, ready.get().failed() != null
+                            ? "failed in " + ready.get().failed().service() + ": " + ready.get().failed().reason()
+                            : "completed (" + ready.get().completed().reason() + ")");
                     book.markFinishedHere(runId);
                     return;
                 }
@@ -246,6 +249,7 @@ public class RunExecutor {
             case STOP -> Ending.STOP;
             case CANCEL -> Ending.CANCEL;
             case ABANDON -> Ending.ABANDON;
+            case ENDED -> Ending.ENDED;
         };
     }
 }

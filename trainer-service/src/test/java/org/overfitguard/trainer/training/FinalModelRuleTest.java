@@ -41,7 +41,8 @@ class FinalModelRuleTest {
             "MAX_STEPS, true,    true,    -,     500,      false,     false,     false,    MAX_STEPS,         CHECKPOINT, 500,  500",
             "MAX_STEPS, true,    true,    -,     500,      false,     true,      true,     -,                 NONE,       -,    -",
             "MAX_STEPS, true,    true,    -,     500,      true,      true,      false,    MAX_STEPS,         CHECKPOINT, 500,  500",
-            "MAX_STEPS, true,    false,   -,     500,      true,      false,     true,     -,                 NONE,       -,    -"})
+            "MAX_STEPS, true,    false,   -,     500,      true,      false,     true,     -,                 NONE,       -,    -",
+            "ENDED,     true,    true,    500,   500,      true,      false,     false,    -,                 NONE,       -,    -"})
     void theFinalModelIsChosenByTheTable(Ending ending, boolean restoreBest, boolean present, String stopBest, Long evalBest,
                                          boolean evaluated, boolean shuttingDown, boolean released, CompletionReason reason,
                                          Weights weights, Long step, Long best) {
