@@ -6,6 +6,7 @@ import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
@@ -32,7 +33,7 @@ public final class Topics {
     public static final String TRAIN_METRICS = "train-metrics";
     /** CheckpointSaved; key runId. */
     public static final String CHECKPOINTS = "checkpoints";
-    /** EvaluationCompleted; key runId. Also the evaluator's event-sourced early-stopping state. */
+    /** EvaluationStarted, EvaluationCompleted; key runId. Also the evaluator's event-sourced early-stopping state. */
     public static final String EVALUATIONS = "evaluations";
     /** StopRequested, CancelRequested, TrialPromoted; key runId. */
     public static final String CONTROL = "control";
@@ -97,6 +98,10 @@ public final class Topics {
 
         public String checkpointSaved(CheckpointSaved e) {
             return CHECKPOINTS;
+        }
+
+        public String evaluationStarted(EvaluationStarted e) {
+            return EVALUATIONS;
         }
 
         public String evaluationCompleted(EvaluationCompleted e) {

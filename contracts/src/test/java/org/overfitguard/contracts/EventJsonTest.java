@@ -73,6 +73,6 @@ class EventJsonTest {
         for (Event e : SampleEvents.all()) {
             assertEquals(e.getClass().getSimpleName(), e.type());
         }
-        assertEquals(15, Arrays.stream(Event.class.getPermittedSubclasses()).count());
+        assertEquals(16, Arrays.stream(Event.class.getPermittedSubclasses()).count());
     }
 }

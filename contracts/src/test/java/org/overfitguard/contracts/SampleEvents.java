@@ -9,6 +9,7 @@ import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
@@ -66,7 +67,8 @@ final class SampleEvents {
                         .bestValue(1.69).bestCheckpoint("/ckpt/r2/step-000100").build(),
                 TrialJudgedBuilder.builder().runId("r2").eventId("e14").timestamp(T).sweepId("sweep-2").rung(1).rungStep(150)
                         .step(150).heldOutLoss(1.7).rank(3).reached(4).kept(2).decision(TrialDecision.PRUNE).build(),
-                new RunRequested("r3", "e17", T, spec, "sweep-3", "t03", new AshaSchedule(90, 3, 810, AshaMode.PROMOTION, 27)));
+                new RunRequested("r3", "e17", T, spec, "sweep-3", "t03", new AshaSchedule(90, 3, 810, AshaMode.PROMOTION, 27)),
+                new EvaluationStarted("r1", "e18", T, 100, "/ckpt/r1/step-000100", 1, "evaluator-0"));
     }
 
     private SampleEvents() {

@@ -31,6 +31,7 @@ class TopicsTest {
                 java.util.Map.entry("RunCompleted", "runs"), java.util.Map.entry("RunFailed", "runs"),
                 java.util.Map.entry("RunReleased", "runs"), java.util.Map.entry("StepMetrics", "train-metrics"),
                 java.util.Map.entry("CheckpointSaved", "checkpoints"), java.util.Map.entry("EvaluationCompleted", "evaluations"),
+                java.util.Map.entry("EvaluationStarted", "evaluations"),
                 java.util.Map.entry("StopRequested", "control"), java.util.Map.entry("CancelRequested", "control"),
                 java.util.Map.entry("TrialEvaluated", "tuning"), java.util.Map.entry("TrialJudged", "tuning"),
                 java.util.Map.entry("TrialPromoted", "control"), java.util.Map.entry("TrialEnded", "tuning"));

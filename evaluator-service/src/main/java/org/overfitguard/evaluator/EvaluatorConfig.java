@@ -25,6 +25,22 @@ public interface EvaluatorConfig {
 
     Duration heldoutTimeout();
 
+    /**
+     * The worker beats at every forward pass and every poll: a beat older than this is a stuck worker
+     * (the liveness check goes DOWN and the platform restarts the service). Longer than one forward
+     * pass of an admitted model, not than a whole evaluation.
+     */
+    @io.smallrye.config.WithDefault("10M")
+    Duration stallTimeout();
+
+    /**
+     * Starts of one checkpoint's evaluation (EvaluationStarted) without its EvaluationCompleted, each
+     * one an evaluator that died on it: the next time it is due it is set aside, an error evaluation
+     * with the reason, instead of killing the evaluator again.
+     */
+    @io.smallrye.config.WithDefault("3")
+    int maxAttempts();
+
     int heldoutCacheRuns();
 
     Duration metricsRetention();

@@ -24,6 +24,7 @@ import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.StopReason;
@@ -174,6 +175,123 @@ class EvaluatorServiceTest {
         topics().send(Topics.CHECKPOINTS, trained.saved().get(2));
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(
                 () -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class).size(), n -> n == trained.saved().size());
+    }
+
+    /**
+     * The brokers refuse the StopRequested (control takes no record that large) just after the
+     * EvaluationCompleted that fired the policy: once they take it again, the stop is sent, once.
+     * Before, the retry skipped the checkpoint as evaluated and the decision was lost.
+     */
+    @Test
+    void aStopWhoseSendFailsIsSentOnceTheBrokersTakeItAgain() throws Exception {
+        String runId = "eval-refused-stop";
+        RunSpec spec = RunSpecs.parse("""
+                model: {layers: 1, heads: 2, width: 32, block_size: 8}
+                optimizer: {learning_rate: 0.001, min_learning_rate: 0.001, warmup_steps: 0}
+                training: {batch_size: 4, max_steps: 200, checkpoint_every: 10}
+                early_stopping: {patience: 2}
+                evaluation: {sample_tokens: 0}
+                """);
+        List<TokenBatch> heldOut = List.of(noisyRule(runId, 0, 64, true, 200), noisyRule(runId, 1, 64, true, 201));
+        setMaxMessageBytes(Topics.CONTROL, "64");
+        try {
+            trainAndAnnounce(runId, spec, heldOut, Files.createTempDirectory("ckpt-refused"));
+            EvaluationCompleted fired = await().atMost(Duration.ofSeconds(120)).until(() -> topics()
+                    .all(Topics.EVALUATIONS, runId, EvaluationCompleted.class).stream().filter(e -> e.stopReason() != null)
+                    .findFirst().orElse(null), e -> e != null);
+            assertTrue(topics().all(Topics.CONTROL, runId, StopRequested.class).isEmpty(), "the brokers refused it");
+            setMaxMessageBytes(Topics.CONTROL, "1048588");
+            StopRequested stop = await().atMost(Duration.ofSeconds(120))
+                    .until(() -> topics().first(Topics.CONTROL, runId, StopRequested.class), e -> e != null);
+            assertEquals(fired.step(), stop.atStep());
+            assertEquals(fired.bestStep(), stop.bestStep());
+            await().atMost(Duration.ofSeconds(120)).until(() -> topics().all(Topics.EVALUATIONS, runId, EvaluationCompleted.class)
+                    .size() == 20, n -> n);
+            assertEquals(1, topics().all(Topics.CONTROL, runId, StopRequested.class).size(), "said once");
+        } finally {
+            setMaxMessageBytes(Topics.CONTROL, "1048588");
+        }
+    }
+
+    /**
+     * An evaluation that lasts longer than the worker's stall limit (5 s in tests): the worker beats
+     * at every forward pass, so the liveness check stays UP and the evaluation completes. Before, the
+     * loop was reported stuck and the evaluator restarted, and then the same checkpoint came first again.
+     */
+    @Test
+    void anEvaluationLongerThanTheStallLimitIsNotTakenForAStuckOne() throws Exception {
+        String runId = "eval-long";
+        RunSpec spec = RunSpecs.parse("""
+                model: {layers: 4, heads: 4, width: 192, block_size: 128}
+                training: {batch_size: 4, max_steps: 10, checkpoint_every: 10}
+                evaluation: {sample_tokens: 0}
+                """);
+        int windows = 64 * 48;
+        Random random = new Random(5);
+        List<TokenBatch> heldOut = new ArrayList<>();
+        for (int r = 0; r < windows / 64; r++) {
+            int[] in = random.ints(64 * 128, 2, V).toArray();
+            int[] out = random.ints(64 * 128, 2, V).toArray();
+            heldOut.add(new TokenBatch(runId, r, true, 64, 128, in, out));
+        }
+        TopicIO.create(bootstrap, Topics.heldOut(runId), 1);
+        for (TokenBatch b : heldOut) {
+            TopicIO.send(bootstrap, Topics.heldOut(runId), runId, TokenBatchCodec.encode(b));
+        }
+        DatasetPrepared dataset = DatasetPreparedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(Event.now())
+                .tokenizer("char").vocabSize(V).vocabulary(VOCABULARY).unknownTokenId(0).maskTokenId(1).documents(1)
+                .corpusChars(1000).trainTokens(1000).heldOutTokens((long) windows * 128).heldOutRecords(heldOut.size())
+                .heldOutWindows(windows).build();
+        CheckpointStore store = new CheckpointStore(Files.createTempDirectory("ckpt-long"));
+        try (TrainingSession s = TrainingSession.fresh(GptModel.create(GptConfig.of(spec, V), Device.cpu(), spec.seed()), spec)) {
+            CheckpointMeta meta = new CheckpointMeta(CheckpointMeta.FORMAT, runId, 0, 0, spec.seed(), Seeds.SCHEDULE, 0, 2.0,
+                    s.model().config(), spec, dataset, Event.now());
+            Checkpoint c = store.write(runId, s, meta);
+            topics().send(Topics.CHECKPOINTS, new CheckpointSaved(runId, Event.newId(), Event.now(), 0, c.dir().toString(),
+                    c.manifestSha256(), 2.0, c.sizeBytes()));
+        }
+        List<Integer> liveness = new ArrayList<>();
+        EvaluationCompleted e = await().atMost(Duration.ofSeconds(300)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            liveness.add(io.restassured.RestAssured.given().when().get("/q/health/live").statusCode());
+            return topics().first(Topics.EVALUATIONS, runId, EvaluationCompleted.class);
+        }, x -> x != null);
+        assertEquals(EvaluationStatus.OK, e.status(), e.error());
+        assertTrue(e.evalSeconds() > 5, "the evaluation outlasted the stall limit: " + e.evalSeconds() + " s");
+        assertTrue(liveness.stream().allMatch(code -> code == 200), "liveness stayed UP: " + liveness);
+        assertEquals(1, topics().all(Topics.EVALUATIONS, runId, EvaluationStarted.class).size(), "one attempt");
+    }
+
+    @jakarta.inject.Inject
+    org.overfitguard.evaluator.ledger.EvaluationBook book;
+
+    /**
+     * Three evaluations of a checkpoint started and none finished (each killed its evaluator): the
+     * next time it is due it is set aside with the reason, without a fourth attempt.
+     */
+    @Test
+    void aCheckpointThatKeptKillingTheEvaluatorIsSetAsideWithTheReason() {
+        String runId = "eval-doomed";
+        String path = System.getProperty("java.io.tmpdir") + "/eval-doomed/step-10";
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            topics().send(Topics.EVALUATIONS, EvaluationStarted.of(runId, 10, path, attempt, "evaluator-gone"));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> book.attempts(runId, 10), n -> n == 3);
+        topics().send(Topics.CHECKPOINTS, new CheckpointSaved(runId, Event.newId(), Event.now(), 10, path, "0".repeat(64), 2.0, 0));
+        EvaluationCompleted e = await().atMost(Duration.ofSeconds(60))
+                .until(() -> topics().first(Topics.EVALUATIONS, runId, EvaluationCompleted.class), x -> x != null);
+        assertEquals(EvaluationStatus.ERROR, e.status());
+        assertTrue(e.error().startsWith("set aside: 3 evaluations of this checkpoint started and none finished"), e.error());
+        assertEquals(3, topics().all(Topics.EVALUATIONS, runId, EvaluationStarted.class).size(), "no fourth attempt");
+    }
+
+    private void setMaxMessageBytes(String topic, String bytes) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                java.util.Map.of("bootstrap.servers", bootstrap))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(java.util.Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", bytes),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        }
     }
 
     @Test

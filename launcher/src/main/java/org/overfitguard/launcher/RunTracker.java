@@ -8,6 +8,7 @@ import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
@@ -110,6 +111,10 @@ public final class RunTracker {
         }
 
         public Void trialPromoted(TrialPromoted x) {
+            return null;
+        }
+
+        public Void evaluationStarted(EvaluationStarted x) {
             return null;
         }
 

@@ -157,8 +157,45 @@ class EndToEndTest {
         expected.forEach((step, loss) -> assertEquals(loss, actual.get(step), 1e-9, "held-out loss at step " + step));
     }
 
+    /**
+     * The evaluator decided to stop (its EvaluationCompleted says so) and was SIGKILLed before its
+     * StopRequested got through: the brokers refuse control's records meanwhile, so the kill falls
+     * between the two sends every time. Restarted, it says the stop again from what the evaluations
+     * topic holds, and the run ends with the same decision. Before, the replay restored "stopped",
+     * nothing told the trainer, and the run trained on to max_steps.
+     */
     @Test
     @Order(5)
+    void anEvaluatorKilledBetweenItsDecisionAndTheStopSaysTheStopOnRestart() throws Exception {
+        RunTracker base = baseline();
+        RunTracker run;
+        setMaxMessageBytes(Topics.CONTROL, "64");
+        try {
+            run = watcher.track(submitter.submit(overfit));
+            await(run, r -> r.evaluations().stream().anyMatch(e -> e.stopReason() != null), "the evaluation that decides the stop");
+            assertTrue(run.stops().isEmpty(), "the brokers refused the StopRequested");
+            ensemble.kill("evaluator-service");
+        } finally {
+            setMaxMessageBytes(Topics.CONTROL, "1048588");
+        }
+        ensemble.startService("evaluator-service");
+        assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
+        assertSameDecision(base, run);
+        assertEquals(base.completed().reason(), run.completed().reason());
+    }
+
+    private void setMaxMessageBytes(String topic, String bytes) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of("bootstrap.servers", ensemble.bootstrapServers()))) {
+            var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, topic);
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(new org.apache.kafka.clients.admin.AlterConfigOp(
+                    new org.apache.kafka.clients.admin.ConfigEntry("max.message.bytes", bytes),
+                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)))).all().get();
+        }
+    }
+
+    @Test
+    @Order(6)
     void aBrokerRestartLosesAndRepeatsNoBatch() throws Exception {
         RunTracker base = baseline();
         RunTracker run = watcher.track(submitter.submit(overfit));
@@ -173,7 +210,7 @@ class EndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheRunIsUnaffected() throws Exception {
         RunTracker base = baseline();
         String runId = submitter.submit(overfit);
@@ -198,7 +235,7 @@ class EndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void theFinalModelIsExportedAndWritesTheSameTextForTheSameSeedFromTheTerminal() throws Exception {
         RunTracker run = baseline();
         String runId = run.completed().runId();

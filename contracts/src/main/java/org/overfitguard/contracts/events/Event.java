@@ -20,6 +20,7 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = RunReleased.class, name = "RunReleased"),
         @JsonSubTypes.Type(value = StepMetrics.class, name = "StepMetrics"),
         @JsonSubTypes.Type(value = CheckpointSaved.class, name = "CheckpointSaved"),
+        @JsonSubTypes.Type(value = EvaluationStarted.class, name = "EvaluationStarted"),
         @JsonSubTypes.Type(value = EvaluationCompleted.class, name = "EvaluationCompleted"),
         @JsonSubTypes.Type(value = StopRequested.class, name = "StopRequested"),
         @JsonSubTypes.Type(value = CancelRequested.class, name = "CancelRequested"),
@@ -29,7 +30,7 @@ import java.util.UUID;
         @JsonSubTypes.Type(value = TrialEnded.class, name = "TrialEnded"),
 })
 public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared, RunCompleted, RunFailed, RunReleased, StepMetrics,
-        CheckpointSaved, EvaluationCompleted, StopRequested, CancelRequested, TrialEvaluated, TrialJudged,
+        CheckpointSaved, EvaluationStarted, EvaluationCompleted, StopRequested, CancelRequested, TrialEvaluated, TrialJudged,
         TrialPromoted, TrialEnded {
 
     String runId();
@@ -70,6 +71,8 @@ public sealed interface Event permits RunRequested, RunStarted, DatasetPrepared,
         R stepMetrics(StepMetrics e);
 
         R checkpointSaved(CheckpointSaved e);
+
+        R evaluationStarted(EvaluationStarted e);
 
         R evaluationCompleted(EvaluationCompleted e);
 

@@ -87,6 +87,11 @@ public final class EventContract {
                 c.fail("manifest_sha256", e.manifestSha256(), "64 lowercase hex digits");
             }
             c.atLeast("size_bytes", e.sizeBytes(), 0);
+        } else if (event instanceof EvaluationStarted e) {
+            c.atLeast("step", e.step(), 0);
+            c.name("checkpoint_path", e.checkpointPath());
+            c.range("attempt", e.attempt(), 1, MAX_ATTEMPTS);
+            c.name("evaluator_id", e.evaluatorId());
         } else if (event instanceof EvaluationCompleted e) {
             c.evaluationCompleted(e);
         } else if (event instanceof StopRequested e) {
@@ -150,6 +155,9 @@ public final class EventContract {
         }
         return all;
     }
+
+    /** The highest attempt number an EvaluationStarted may carry. */
+    public static final int MAX_ATTEMPTS = 1000;
 
     /** The most rungs an ASHA schedule may have (min_budget * eta^k below max_budget). */
     public static final int MAX_RUNGS = 32;

@@ -7,6 +7,7 @@ import org.overfitguard.contracts.events.CancelRequested;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
@@ -109,6 +110,10 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
         }
 
         public Entry trialPromoted(TrialPromoted x) {
+            return e;
+        }
+
+        public Entry evaluationStarted(EvaluationStarted x) {
             return e;
         }
 

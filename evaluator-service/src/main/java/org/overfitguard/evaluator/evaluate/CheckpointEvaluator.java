@@ -52,7 +52,8 @@ final class CheckpointEvaluator {
         this.heldOutTimeout = heldOutTimeout;
     }
 
-    Scored evaluate(CheckpointSaved c) throws CheckpointException {
+    /** @param progress called at least once per forward pass and per held-out read poll: proof the evaluation lives */
+    Scored evaluate(CheckpointSaved c, Runnable progress) throws CheckpointException {
         Path dir = Path.of(c.path()).toAbsolutePath().normalize();
         if (!dir.startsWith(root)) {
             throw new CheckpointException("checkpoint path " + c.path() + " is outside evaluator.checkpoint-root " + root);
@@ -68,9 +69,9 @@ final class CheckpointEvaluator {
                         + loaded.meta().step() + ", not run " + c.runId() + " step " + c.step());
             }
             RunSpec spec = loaded.meta().spec();
-            List<TokenBatch> records = heldOut.get(c.runId(), loaded.meta().dataset().heldOutRecords(), heldOutTimeout);
+            List<TokenBatch> records = heldOut.get(c.runId(), loaded.meta().dataset().heldOutRecords(), heldOutTimeout, progress);
             int rows = MemoryEstimate.rowsWithin(loaded.model().config(), memoryBudget, rowsPerForward);
-            HeldOutScore score = HeldOutEvaluator.evaluate(loaded.model(), records, spec.evaluation().maxTokens(), rows);
+            HeldOutScore score = HeldOutEvaluator.evaluate(loaded.model(), records, spec.evaluation().maxTokens(), rows, progress);
             return new Scored(spec, score, sample(loaded, spec.evaluation()));
         }
     }

@@ -18,9 +18,9 @@ import org.jboss.logging.Logger;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
 import org.overfitguard.contracts.events.EvaluationCompletedBuilder;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
-import org.overfitguard.contracts.events.StopRequestedBuilder;
 import org.overfitguard.contracts.events.TrialEnded;
 import org.overfitguard.contracts.events.TrialEvaluatedBuilder;
 import org.overfitguard.contracts.spec.EarlyStoppingSpec;
@@ -40,10 +40,19 @@ import org.overfitguard.messaging.supervision.SupervisedLoop;
 
 /**
  * Evaluates checkpoints one at a time, in arrival order (a run's checkpoints arrive in step order):
- * score, apply the run's early-stopping policy, publish EvaluationCompleted (with the policy state
- * after it), and StopRequested when the policy fires. A checkpoint already evaluated is skipped; one
- * that cannot be evaluated yields an EvaluationCompleted with status error and the reason, and
- * leaves the policy state as it was.
+ * EvaluationStarted, score (beating the loop's heartbeat at every forward pass, so a long
+ * evaluation is not taken for a stuck one), apply the run's early-stopping policy, publish
+ * EvaluationCompleted (with the policy state after it), then its consequences: TrialEvaluated for
+ * an ASHA trial, and StopRequested when the policy fired. A checkpoint already evaluated is
+ * skipped; one that cannot be evaluated yields an EvaluationCompleted with status error and the
+ * reason, and leaves the policy state as it was; one whose evaluation started
+ * evaluator.max-attempts times and never finished (it killed the evaluator each time) is set aside
+ * so, with the reason.
+ *
+ * <p>The consequences wait in an outbox that is emptied before anything else, a failed send
+ * retried until it goes through: once an EvaluationCompleted is on the topic, its stop and its
+ * forward are never skipped. An evaluator that dies between them says them again on catching up
+ * (the ledger's owed stops and trial results; the trainer and the tuner take each once).
  */
 @ApplicationScoped
 public class EvaluationWorker {
@@ -61,15 +70,12 @@ public class EvaluationWorker {
     @Inject
     KafkaConnection kafka;
 
-    /** Longer than any single evaluation of an admitted model on its held-out set. */
-    static final Duration STALL = Duration.ofMinutes(10);
-
     @Inject
     Loops loops;
 
     private final BlockingDeque<CheckpointSaved> queue = new LinkedBlockingDeque<>();
-    private final BlockingDeque<EvaluationCompleted> forwards = new LinkedBlockingDeque<>();
-    private final BlockingDeque<TrialEnded> ends = new LinkedBlockingDeque<>();
+    /** Events owed because of evaluations already on the topic, in the order they are to be sent. */
+    private final BlockingDeque<Event> outbox = new LinkedBlockingDeque<>();
     private CheckpointEvaluator evaluator;
     private DeadLetters deadLetters;
     private SupervisedLoop loop;
@@ -85,7 +91,7 @@ public class EvaluationWorker {
         }
         evaluator = new CheckpointEvaluator(device, new HeldOutCache(kafka, deadLetters, config.heldoutCacheRuns()),
                 config.rowsPerForward(), budget, Path.of(config.checkpointRoot()), config.heldoutTimeout());
-        loop = loops.start(new SupervisedLoop("evaluator-worker", STALL, this::work));
+        loop = loops.start(new SupervisedLoop("evaluator-worker", config.stallTimeout(), this::work));
         LOG.infof("evaluator %s evaluates on %s, checkpoints under %s, at most %s per forward pass", config.instanceId(), device,
                 Path.of(config.checkpointRoot()).toAbsolutePath().normalize(), MemoryEstimate.human(budget));
     }
@@ -103,23 +109,23 @@ public class EvaluationWorker {
 
     /** Forwards a trial's evaluation to the tuner again (after a restart), from the worker's thread. */
     public void forwardAgain(EvaluationCompleted evaluation) {
-        forwards.add(evaluation);
+        forward(evaluation);
+    }
+
+    /** Says a decision to stop again (after a restart: it may not have been sent), from the worker's thread. */
+    public void stopAgain(EvaluationBook.OwedStop owed) {
+        outbox.add(StopRequests.of(owed.fired(), owed.spec()));
     }
 
     /** Forwards a trial's end to the tuner, from the worker's thread (after the trial's last result). */
     public void forwardEnd(TrialEnded end) {
-        ends.add(end);
+        outbox.add(end);
     }
 
     private void work(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
         while (!heartbeat.closing()) {
             heartbeat.beat();
-            for (EvaluationCompleted e; (e = forwards.peek()) != null; forwards.poll()) {
-                forward(e); // a failure throws: the loop restarts and tries again
-            }
-            for (TrialEnded e; (e = ends.peek()) != null; ends.poll()) {
-                events.publish(e);
-            }
+            sendOwed(); // a failure throws: the loop restarts and tries again, before any other work
             CheckpointSaved c = queue.poll(1, TimeUnit.SECONDS);
             if (c == null || book.isEvaluated(c.runId(), c.step())) {
                 continue; // a duplicate CheckpointSaved is evaluated once
@@ -132,12 +138,21 @@ public class EvaluationWorker {
                 continue;
             }
             try {
-                evaluate(c, current);
+                evaluate(c, current, heartbeat);
             } catch (RuntimeException e) {
                 LOG.errorf(e, "run %s: could not publish the evaluation of step %d; retrying later", c.runId(), c.step());
                 Thread.sleep(5000);
                 queue.addFirst(c); // first again: a run's checkpoints stay in step order
+                continue;
             }
+            sendOwed();
+        }
+    }
+
+    /** Sends what the outbox holds, in order; each leaves it only once the broker has it. */
+    private void sendOwed() {
+        for (Event e; (e = outbox.peek()) != null; outbox.poll()) {
+            events.publish(e);
         }
     }
 
@@ -148,11 +163,23 @@ public class EvaluationWorker {
         }
     }
 
-    private void evaluate(CheckpointSaved c, BookState current) {
+    private void evaluate(CheckpointSaved c, BookState current, SupervisedLoop.Heartbeat heartbeat) {
         long start = System.nanoTime();
+        int attempts = book.attempts(c.runId(), c.step());
+        if (attempts >= config.maxAttempts()) {
+            String reason = "set aside: " + attempts + " evaluations of this checkpoint started and none finished (the evaluator "
+                    + "died or was killed each time: out of memory, or too slow for its liveness check); evaluator.max-attempts is "
+                    + config.maxAttempts();
+            LOG.warnf("run %s: checkpoint of step %d %s", c.runId(), c.step(), reason);
+            publish(error(c, current, reason, 0), current);
+            return;
+        }
+        EvaluationStarted begun = EvaluationStarted.of(c.runId(), c.step(), c.path(), attempts + 1, config.instanceId());
+        events.publish(begun);
+        book.evaluationStarted(begun, -1);
         CheckpointEvaluator.Scored scored;
         try {
-            scored = evaluator.evaluate(c);
+            scored = evaluator.evaluate(c, heartbeat::beat);
         } catch (Exception e) {
             LOG.warnf("run %s: checkpoint of step %d not evaluated: %s", c.runId(), c.step(), e.getMessage());
             publish(error(c, current, e.getMessage() == null ? e.toString() : e.getMessage(), seconds(start)), current);
@@ -179,12 +206,8 @@ public class EvaluationWorker {
         if (!publish(e, current)) {
             return;
         }
-        forward(e);
         if (fired) {
-            events.publish(StopRequestedBuilder.builder().runId(c.runId()).eventId(Event.newId()).timestamp(Event.now())
-                    .reason(after.stopReason()).monitor(name(policySpec.monitor())).atStep(c.step()).bestStep(after.bestStep())
-                    .bestValue(after.bestValue()).bestCheckpoint(after.bestCheckpoint()).detail(explain(after, monitored, policySpec))
-                    .build());
+            outbox.add(StopRequests.of(e, policySpec)); // after the forward publish() queued
             metrics.stopped(after.stopReason());
             LOG.infof("run %s: stop at step %d (%s); best step %d, %s %.4f", c.runId(), c.step(), after.stopReason(),
                     after.bestStep(), name(policySpec.monitor()), after.bestValue());
@@ -203,6 +226,7 @@ public class EvaluationWorker {
         events.publish(e);
         book.evaluationSeen(e, -1);
         metrics.evaluated(e);
+        forward(e);
         return true;
     }
 
@@ -217,7 +241,7 @@ public class EvaluationWorker {
         if (trial == null || (e.status() != EvaluationStatus.OK && !trial.schedule().promotion())) {
             return;
         }
-        events.publish(TrialEvaluatedBuilder.builder().runId(e.runId()).eventId(Event.newId()).timestamp(Event.now())
+        outbox.add(TrialEvaluatedBuilder.builder().runId(e.runId()).eventId(Event.newId()).timestamp(Event.now())
                 .sweepId(trial.sweepId()).schedule(trial.schedule()).step(e.step()).heldOutLoss(e.heldOutLoss() == null ? Double.NaN : e.heldOutLoss())
                 .monitor(e.monitor() == null ? "heldout_loss" : e.monitor()) // null only when a first evaluation failed
                 .bestStep(e.bestStep()).bestValue(e.bestValue()).bestCheckpoint(e.bestCheckpoint()).build());
@@ -246,23 +270,6 @@ public class EvaluationWorker {
             case PERPLEXITY -> s.perplexity();
             case ACCURACY -> s.accuracy();
         };
-    }
-
-    private static String explain(StopState s, double value, EarlyStoppingSpec spec) {
-        return switch (s.stopReason()) {
-            case PATIENCE_EXHAUSTED -> spec.patience() + " evaluations without improvement on " + name(spec.monitor())
-                    + " (best " + decimal(s.bestValue()) + " at step " + s.bestStep() + ")";
-            case STOPPING_THRESHOLD -> name(spec.monitor()) + " " + decimal(value) + " reached stopping_threshold " + spec.stoppingThreshold();
-            case DIVERGENCE -> name(spec.monitor()) + " " + decimal(value) + " is worse than divergence_threshold "
-                    + spec.divergenceThreshold();
-            case NON_FINITE -> name(spec.monitor()) + " is " + value;
-            case PRUNED -> throw new IllegalStateException("the early-stopping policy does not prune; the tuner does");
-        };
-    }
-
-    /** Reasons are read by people: four decimals, as the terminal and dashboard show losses. */
-    private static String decimal(double v) {
-        return String.format(Locale.ROOT, "%.4f", v);
     }
 
     private static String name(EarlyStoppingSpec.Monitor m) {

@@ -47,12 +47,12 @@ final class HeldOutCache {
      * The run's held-out records, waiting up to {@code timeout} for all {@code expected} of them; read
      * again when the topic grew since (whatever was appended is looked at, and dead-lettered).
      */
-    synchronized List<TokenBatch> get(String runId, int expected, Duration timeout) {
+    synchronized List<TokenBatch> get(String runId, int expected, Duration timeout, Runnable progress) {
         Read cached = byRun.get(runId);
         if (cached != null && cached.records().size() == expected && cached.end() == endOffset(runId)) {
             return cached.records();
         }
-        Read read = read(runId, expected, timeout);
+        Read read = read(runId, expected, timeout, progress);
         byRun.put(runId, read);
         return read.records();
     }
@@ -65,7 +65,7 @@ final class HeldOutCache {
     }
 
     /** Reads the whole topic as it is now (dead-lettering what is not a held-out batch of the run), until it holds all expected records. */
-    private Read read(String runId, int expected, Duration timeout) {
+    private Read read(String runId, int expected, Duration timeout, Runnable progress) {
         TopicPartition tp = new TopicPartition(Topics.heldOut(runId), 0);
         List<TokenBatch> records = new ArrayList<>();
         long end;
@@ -79,6 +79,7 @@ final class HeldOutCache {
                     throw new IllegalStateException("held-out set of run " + runId + " incomplete after " + timeout.toSeconds()
                             + " s: " + records.size() + " of " + expected + " records");
                 }
+                progress.run();
                 for (ConsumerRecord<String, byte[]> r : c.poll(Duration.ofMillis(200)).records(tp)) {
                     try {
                         TokenBatch b = TokenBatchCodec.decode(r.value());

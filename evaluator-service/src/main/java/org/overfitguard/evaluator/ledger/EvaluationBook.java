@@ -11,9 +11,11 @@ import java.util.Set;
 import org.overfitguard.contracts.events.AshaSchedule;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.RunRequested;
 import org.overfitguard.contracts.events.TrialEnded;
+import org.overfitguard.contracts.spec.EarlyStoppingSpec;
 import org.overfitguard.evaluator.policy.StopState;
 
 /**
@@ -33,7 +35,13 @@ public class EvaluationBook {
         StopState state = StopState.INITIAL;
         EvaluationCompleted last;
         EvaluationCompleted lastOk;
+        /** the evaluation at which the early-stopping policy fired, or null: its StopRequested is owed until the run ends */
+        EvaluationCompleted fired;
+        /** the run's early-stopping settings (from its RunRequested), to word a StopRequested said again; null if unseen */
+        EarlyStoppingSpec earlyStopping;
         final Set<Long> evaluated = new HashSet<>();
+        /** steps whose evaluation started (EvaluationStarted) and has not completed: the highest attempt number */
+        final Map<Long, Integer> attempts = new HashMap<>();
     }
 
     private final Map<String, RunEvaluations> runs = new HashMap<>();
@@ -85,19 +93,63 @@ public class EvaluationBook {
         }
         r.state = StopState.after(r.state, e);
         r.last = e;
+        r.attempts.remove(e.step());
+        if (e.stopReason() != null && r.fired == null) {
+            r.fired = e; // the decision is made once
+        }
         if (e.status() == EvaluationStatus.OK) {
             r.lastOk = e;
         }
         r.evaluated.add(e.step());
     }
 
-    /** From topic runs: a RunRequested that names an ASHA schedule makes its run a trial. */
+    /** An evaluation began ({@code partition} as for evaluationSeen): one more attempt at the step, until it completes. */
+    public synchronized void evaluationStarted(EvaluationStarted e, int partition) {
+        RunEvaluations r = run(e.runId());
+        if (partition >= 0) {
+            r.partition = partition;
+        }
+        if (!r.evaluated.contains(e.step())) {
+            r.attempts.merge(e.step(), e.attempt(), Math::max);
+        }
+    }
+
+    /** How many evaluations of the checkpoint started and never completed (each an evaluator that died on it). */
+    public synchronized int attempts(String runId, long step) {
+        RunEvaluations r = runs.get(runId);
+        return r == null ? 0 : r.attempts.getOrDefault(step, 0);
+    }
+
+    /**
+     * From topic runs: the run's early-stopping settings, and a RunRequested that names an ASHA
+     * schedule makes its run a trial.
+     */
     public synchronized void requested(RunRequested r, int partition) {
+        RunEvaluations e = run(r.runId());
+        e.partition = partition;
+        e.earlyStopping = r.spec().earlyStopping();
         if (r.asha() != null) {
-            RunEvaluations e = run(r.runId());
-            e.partition = partition;
             e.trial = new Trial(r.sweepId(), r.asha());
         }
+    }
+
+    /** A decision to stop that is owed: the evaluation that fired, and the run's settings (null if unknown). */
+    public record OwedStop(EvaluationCompleted fired, EarlyStoppingSpec spec) {
+    }
+
+    /**
+     * Every run whose policy fired and that has not ended: its StopRequested is said again on
+     * catching up, in case the evaluator died (or the send failed) between the EvaluationCompleted
+     * that records the decision and the StopRequested that carries it (a trainer takes the first).
+     */
+    public synchronized List<OwedStop> owedStops() {
+        List<OwedStop> owed = new ArrayList<>();
+        new java.util.TreeMap<>(runs).forEach((id, r) -> {
+            if (r.fired != null && !r.ended) {
+                owed.add(new OwedStop(r.fired, r.earlyStopping));
+            }
+        });
+        return owed;
     }
 
     /**
@@ -178,11 +230,32 @@ public class EvaluationBook {
             epoch++;
             return List.of();
         }
-        List<CheckpointSaved> due = pending.stream().filter(c -> !isEvaluated(c.runId(), c.step()))
-                .sorted(Comparator.comparing(CheckpointSaved::runId).thenComparingLong(CheckpointSaved::step))
-                .distinct().toList();
+        List<CheckpointSaved> due = dueOrder(pending.stream().filter(c -> !isEvaluated(c.runId(), c.step())).distinct().toList());
         pending.clear();
         return due;
+    }
+
+    /**
+     * The order waiting checkpoints are evaluated in: each run's in step order (its policy reads them
+     * in sequence), runs taking turns (the first of every run, then the second, ...), and runs whose
+     * next checkpoint already killed an evaluator after all the others: one heavy checkpoint never
+     * holds up the other runs.
+     */
+    private List<CheckpointSaved> dueOrder(List<CheckpointSaved> due) {
+        Map<String, List<CheckpointSaved>> byRun = new java.util.TreeMap<>();
+        due.forEach(c -> byRun.computeIfAbsent(c.runId(), id -> new ArrayList<>()).add(c));
+        record Ranked(CheckpointSaved c, boolean attempted, int turn) {
+        }
+        List<Ranked> ranked = new ArrayList<>();
+        byRun.forEach((id, list) -> {
+            list.sort(Comparator.comparingLong(CheckpointSaved::step));
+            boolean attempted = attempts(id, list.get(0).step()) > 0;
+            for (int i = 0; i < list.size(); i++) {
+                ranked.add(new Ranked(list.get(i), attempted, i));
+            }
+        });
+        return ranked.stream().sorted(Comparator.comparing(Ranked::attempted).thenComparingInt(Ranked::turn)
+                .thenComparing(r -> r.c().runId())).map(Ranked::c).toList();
     }
 
     public synchronized void forgetPartitions(Set<Integer> partitions) {

@@ -7,6 +7,7 @@ import java.util.Set;
 import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
 import org.overfitguard.contracts.events.RunFailed;
@@ -55,6 +56,8 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
             worker.submit(c);
         } else if (event instanceof EvaluationCompleted e) {
             book.evaluationSeen(e, partition);
+        } else if (event instanceof EvaluationStarted e) {
+            book.evaluationStarted(e, partition);
         } else if (event instanceof RunRequested r) {
             book.requested(r, partition);
         } else if (event instanceof RunCompleted || event instanceof RunFailed) {
@@ -71,6 +74,7 @@ public class EvaluatorLedger extends LedgerBean implements EventLedger.Listener 
         book.setCaughtUp(caughtUp).forEach(worker::submit);
         if (caughtUp) {
             book.lastTrialResults().values().forEach(worker::forwardAgain);
+            book.owedStops().forEach(worker::stopAgain);
             book.trialEndsOfOpenSweeps().forEach(worker::forwardEnd);
         }
     }

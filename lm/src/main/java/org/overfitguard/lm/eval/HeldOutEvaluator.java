@@ -26,6 +26,12 @@ public final class HeldOutEvaluator {
      * @param rowsPerForward rows per forward pass (memory only; the result is the same)
      */
     public static HeldOutScore evaluate(GptModel model, List<TokenBatch> heldOut, long maxTokens, int rowsPerForward) {
+        return evaluate(model, heldOut, maxTokens, rowsPerForward, () -> { });
+    }
+
+    /** As above; {@code progress} runs before every forward pass (a long evaluation proves it is alive). */
+    public static HeldOutScore evaluate(GptModel model, List<TokenBatch> heldOut, long maxTokens, int rowsPerForward,
+                                        Runnable progress) {
         List<int[][]> rows = rows(heldOut, maxTokens);
         GradMode.offOnThisThread();
         if (rows.isEmpty()) {
@@ -36,6 +42,7 @@ public final class HeldOutEvaluator {
         long correct = 0;
         long tokens = 0;
         for (int start = 0; start < rows.size(); start += rowsPerForward) {
+            progress.run();
             int n = Math.min(rowsPerForward, rows.size() - start);
             int[] inputs = new int[n * cols];
             int[] targets = new int[n * cols];

@@ -11,6 +11,7 @@ import org.overfitguard.contracts.events.CheckpointSaved;
 import org.overfitguard.contracts.events.CompletionReason;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.EvaluationCompleted;
+import org.overfitguard.contracts.events.EvaluationStarted;
 import org.overfitguard.contracts.events.EvaluationStatus;
 import org.overfitguard.contracts.events.Event;
 import org.overfitguard.contracts.events.RunCompleted;
@@ -123,6 +124,10 @@ public final class RunHistory {
         public Void checkpointSaved(CheckpointSaved e) {
             checkpoints++;
             return null;
+        }
+
+        public Void evaluationStarted(EvaluationStarted e) {
+            return null; // its EvaluationCompleted follows (or, after repeated deaths, an error evaluation that says so)
         }
 
         public Void evaluationCompleted(EvaluationCompleted e) {
