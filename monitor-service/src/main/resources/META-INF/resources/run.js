@@ -150,7 +150,18 @@ async function renderModel(run) {
       ' · text: ', el('code', {}, `./ensemble generate --run ${run.run_id} --prompt "the "`)));
 }
 
+/** One line on the corpus: its size, its split, and what data-service had to drop from it (bad UTF-8, unusable jsonl lines). */
+function corpusLine(d) {
+  const n = x => Number(x).toLocaleString('en');
+  const parts = [`Corpus: ${n(d.documents)} documents, ${n(d.corpus_chars)} characters; ${n(d.train_tokens)} training tokens,`
+    + ` ${n(d.held_out_tokens)} of ${n(d.held_out_split_tokens || d.held_out_tokens)} held-out tokens scored per evaluation`];
+  if (d.invalid_utf8_sequences > 0) parts.push(`${n(d.invalid_utf8_sequences)} malformed UTF-8 sequences dropped`);
+  if (d.skipped_lines > 0) parts.push(`${n(d.skipped_lines)} jsonl lines skipped`);
+  return parts.join(' · ');
+}
+
 function renderDetails(run) {
+  document.getElementById('corpus').textContent = run.dataset ? corpusLine(run.dataset) : '';
   document.getElementById('spec').textContent = run.spec ? JSON.stringify(run.spec, null, 2) : 'not seen yet';
   document.getElementById('dataset').textContent = run.dataset ? JSON.stringify(run.dataset, null, 2) : 'not prepared yet';
 }

@@ -25,7 +25,7 @@ class EventContractTest {
     private static final Map<String, Set<String>> NULLABLE = Map.of(
             "RunRequested", Set.of("sweep_id", "variant", "asha"),
             "RunReleased", Set.of("paused_at_rung"),
-            "DatasetPrepared", Set.of("source_entropy_nats_per_token", "entropy_method"),
+            "DatasetPrepared", Set.of("source_entropy_nats_per_token", "entropy_method", "corpus_key"),
             "RunCompleted", Set.of("best_step", "best_held_out_loss", "final_model_path", "final_checkpoint"),
             "EvaluationCompleted", Set.of("error", "train_loss", "gap", "sample", "best_value", "best_step",
                     "best_checkpoint", "stop_reason"),

@@ -14,7 +14,26 @@ public interface DataConfig {
     /** File and directory corpora must lie under this directory. */
     String root();
 
-    long maxCorpusBytes();
+    /** The tokenized corpus store: its directory and its budget (least recently used entries go first). */
+    Store store();
+
+    interface Store {
+        String dir();
+
+        long maxBytes();
+    }
+
+    /** Malformed UTF-8 sequences per byte, or skipped jsonl lines per line, past which a corpus is refused. */
+    @WithDefault("0.01")
+    double maxBadShare();
+
+    /** The longest jsonl line (one document) read; longer ones are skipped and counted. */
+    @WithDefault("16777216")
+    int maxDocumentBytes();
+
+    /** What one run's held-out topic may hold: a larger evaluation set (evaluation.max_tokens) fails the run naming both. */
+    @WithDefault("536870912")
+    long maxHeldoutBytes();
 
     int leadBatches();
 

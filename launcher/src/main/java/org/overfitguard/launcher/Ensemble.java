@@ -37,7 +37,7 @@ public final class Ensemble {
         LocalEnsemble.Ports ports = options.freePorts() ? LocalEnsemble.Ports.free() : LocalEnsemble.Ports.defaults();
         LocalEnsemble ensemble = new LocalEnsemble(layout, options.workdir(), ports, options.dataRoot(),
                 line -> out.println("\n" + line)) // deaths and restarts, on a line of their own amid the progress
-                .trainers(options.trainers());
+                .trainers(options.trainers()).corpusStore(options.corpusStore());
         AtomicBoolean closed = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(1);
         Thread shutdown = new Thread(() -> {

@@ -101,6 +101,7 @@ public final class LocalEnsemble implements AutoCloseable {
     private final Path workdir;
     private final Ports ports;
     private final Path dataRoot;
+    private Path corpusStore;
     private final Map<String, ManagedProcess> services = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final LocalAccess access = LocalAccess.create();
@@ -296,6 +297,20 @@ public final class LocalEnsemble implements AutoCloseable {
         return workdir.resolve("checkpoints");
     }
 
+    /** data-service's corpus store: under the workdir unless {@link #corpusStore(Path)} named one shared by launches. */
+    public Path corpusStore() {
+        return corpusStore != null ? corpusStore : workdir.resolve("corpus-store");
+    }
+
+    /** Where data-service keeps corpora tokenized (./ensemble: .ensemble/corpus-store, so a later launch finds them). */
+    public LocalEnsemble corpusStore(Path dir) {
+        if (broker != null) {
+            throw new IllegalStateException("set the corpus store before start()");
+        }
+        corpusStore = dir.toAbsolutePath().normalize();
+        return this;
+    }
+
     public Path log(String service) {
         return services.get(service).log();
     }
@@ -327,6 +342,7 @@ public final class LocalEnsemble implements AutoCloseable {
             case "monitor-service" -> c.add("-Dmonitor.trainer-url=" + url("trainer-service", "/").toString().replaceAll("/$", ""));
             case "data-service" -> {
                 c.add("-Ddata.root=" + dataRoot);
+                c.add("-Ddata.store.dir=" + corpusStore());
                 c.add("-Ddata.instance-id=data-0");
             }
             default -> {

@@ -13,14 +13,16 @@ import org.overfitguard.contracts.Topics;
  * @param keep     keep the ensemble up after the run(s), until Ctrl-C
  * @param workdir  where the broker's data, checkpoints and logs go
  * @param dataRoot the directory file corpora are read from
+ * @param corpusStore data-service's tokenized corpus store, shared by launches (a corpus is tokenized once)
  * @param report   where a sweep's report goes
  * @param trainers how many trainer replicas (processes) share the runs
  */
-record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts, int trainers) {
+record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, Path dataRoot, Path report, boolean freePorts, int trainers,
+               Path corpusStore) {
 
     static final String USAGE = """
             usage: ./ensemble [--spec FILE] [--sweep ablation|architecture|GRID | --tune FILE] [--keep] [--workdir DIR] [--data-root DIR]
-                              [--report FILE] [--free-ports] [--trainers N]
+                              [--report FILE] [--free-ports] [--trainers N] [--corpus-store DIR]
               --spec FILE      run this spec (YAML or JSON; missing fields take defaults) instead of the default run
               --sweep ablation every regularizer on, then each one off in turn, the other decay and smoothing forms,
                                head dropout, then none (on the spec's base)
@@ -31,6 +33,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
               --keep           keep the ensemble running after the run(s) (Ctrl-C stops it)
               --workdir DIR    broker data, checkpoints and logs (default .ensemble/launch-<time>)
               --data-root DIR  where file and directory corpora are looked up (default data)
+              --corpus-store DIR  where corpora are kept tokenized, for every later launch (default .ensemble/corpus-store)
               --report FILE    the sweep's Markdown report (default <workdir>/sweep-report.md, chart beside it)
               --free-ports     pick free ports instead of 9092 and 8081-8084
               --trainers N     N trainer replicas (1 to 3, the partitions of topic runs), each its own process with
@@ -48,6 +51,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
         Path dataRoot = Path.of("data");
         Path report = null;
         int trainers = 1;
+        Path corpusStore = Path.of(".ensemble", "corpus-store");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--spec" -> spec = Path.of(value(args, ++i, "--spec"));
@@ -59,6 +63,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
                 case "--report" -> report = Path.of(value(args, ++i, "--report"));
                 case "--free-ports" -> freePorts = true;
                 case "--trainers" -> trainers = count(value(args, ++i, "--trainers"));
+                case "--corpus-store" -> corpusStore = Path.of(value(args, ++i, "--corpus-store"));
                 case "--help", "-h" -> throw new IllegalArgumentException("");
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
@@ -67,7 +72,7 @@ record Options(Path spec, String sweep, Path tune, boolean keep, Path workdir, P
             throw new IllegalArgumentException("--tune FILE names its own base spec and space: not with --sweep or --spec");
         }
         return new Options(spec, sweep, tune, keep, workdir, dataRoot, report == null ? workdir.resolve("sweep-report.md") : report, freePorts,
-                trainers);
+                trainers, corpusStore);
     }
 
     private static int count(String value) {

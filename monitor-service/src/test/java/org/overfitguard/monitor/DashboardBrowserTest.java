@@ -81,6 +81,8 @@ class DashboardBrowserTest {
         assertTrue(runPage.contains("<dt>architecture</dt><dd>2 × pre-LayerNorm, residual on</dd>"), "the architecture switches");
         assertTrue(runPage.contains("<dt>regularizers</dt><dd>none in the model and loss</dd>"), "the regularizers");
         assertTrue(runPage.contains("<dt>held out</dt><dd>a random 20 %</dd>"), "where the held-out data comes from");
+        assertTrue(runPage.contains("Corpus: 1 documents, 10,000 characters; 8,000 training tokens, 2,000 of 2,000 held-out tokens"
+                + " scored per evaluation · 3 malformed UTF-8 sequences dropped"), "what data-service dropped from the corpus");
         String model = "http://localhost:8081/runs/" + run.runId + "/export/final/"; // monitor.trainer-url's default
         assertTrue(runPage.contains("href=\"" + model + "README.md\"") && runPage.contains("href=\"" + model + "model.safetensors\""),
                 "the finished run links to its model card and weights");

@@ -58,6 +58,7 @@ final class SampleRun {
         return DatasetPreparedBuilder.builder().runId(runId).eventId(Event.newId()).timestamp(start.plusSeconds(2))
                 .tokenizer("char").vocabSize(30).vocabulary(List.of("<unk>", "<mask>", "a", "b")).unknownTokenId(0).maskTokenId(1)
                 .documents(1).corpusChars(10_000).trainTokens(8_000).heldOutTokens(2_000).heldOutRecords(2).heldOutWindows(40)
+                .corpusBytes(10_200).invalidUtf8Sequences(3).heldOutSplitTokens(2_000).corpusKey("0123abcd")
                 .build();
     }
 

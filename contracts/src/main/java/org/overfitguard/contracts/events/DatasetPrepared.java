@@ -16,20 +16,27 @@ import java.util.List;
  * @param vocabulary                for char: the symbol of each id (index = id); empty for byte and gpt2
  * @param unknownTokenId            id of the unknown symbol, or -1 when the tokenizer has none
  * @param maskTokenId               id used by token masking, or -1
- * @param documents                 documents read (files, or 1 for a single file or the synthetic corpus)
- * @param corpusChars               characters of the corpus after max_chars
- * @param trainTokens               tokens in the train split (before augmentation)
- * @param heldOutTokens             tokens in the held-out split
+ * @param documents                 documents read (files of text, lines of jsonl, 1 for the synthetic corpus)
+ * @param corpusChars               characters (code points) of the corpus
+ * @param trainTokens               tokens in the train split (before augmentation), after max_chars
+ * @param heldOutTokens             held-out tokens each evaluation scores (evaluation.max_tokens of the split, or all)
  * @param heldOutRecords            records written to heldout.&lt;runId&gt;
  * @param heldOutWindows            windows of block_size + 1 tokens in those records
  * @param sourceEntropyNatsPerToken for the synthetic corpus: entropy of the source per token, the floor of held-out loss; else null
  * @param entropyMethod             how that floor was computed, or null
+ * @param corpusBytes               bytes read (after gunzip), the held-out set's included
+ * @param invalidUtf8Sequences      malformed UTF-8 sequences found and dropped
+ * @param skippedLines              jsonl lines skipped: not a JSON object, no text field of type string, or too long
+ * @param heldOutSplitTokens        tokens in the held-out split (what heldOutTokens is drawn from)
+ * @param corpusKey                 the corpus store entry the tokens come from (what determines their content), or null
  */
 @RecordBuilder
 public record DatasetPrepared(String runId, String eventId, Instant timestamp, String tokenizer, int vocabSize,
                               List<String> vocabulary, int unknownTokenId, int maskTokenId, int documents,
                               long corpusChars, long trainTokens, long heldOutTokens, int heldOutRecords,
-                              int heldOutWindows, Double sourceEntropyNatsPerToken, String entropyMethod) implements Event {
+                              int heldOutWindows, Double sourceEntropyNatsPerToken, String entropyMethod, long corpusBytes,
+                              long invalidUtf8Sequences, long skippedLines, long heldOutSplitTokens, String corpusKey)
+        implements Event {
 
     @Override
     public <R> R accept(Visitor<R> visitor) {

@@ -217,6 +217,11 @@ public final class EventContract {
             fail("source_entropy_nats_per_token", e.sourceEntropyNatsPerToken(), "a finite number >= 0, or null");
         }
         optionalText("entropy_method", e.entropyMethod());
+        atLeast("corpus_bytes", e.corpusBytes(), 0);
+        atLeast("invalid_utf8_sequences", e.invalidUtf8Sequences(), 0);
+        atLeast("skipped_lines", e.skippedLines(), 0);
+        atLeast("held_out_split_tokens", e.heldOutSplitTokens(), 0);
+        optionalName("corpus_key", e.corpusKey());
     }
 
     private void evaluationCompleted(EvaluationCompleted e) {

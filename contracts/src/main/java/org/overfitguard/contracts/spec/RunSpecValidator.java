@@ -62,6 +62,12 @@ public final class RunSpecValidator {
             fail("data.held_out_fraction", d.heldOutFraction(), "in (0, 0.5]");
         }
         range("data.chunk_chars", d.chunkChars(), 32, 1_000_000);
+        if (d.format() == DataSpec.Format.JSONL && d.source() == DataSpec.Source.SYNTHETIC) {
+            fail("data.format", "jsonl", "text for the synthetic source (jsonl names files)");
+        }
+        if (d.textField() == null || d.textField().isEmpty() || d.textField().length() > 256 || hasControl(d.textField(), false)) {
+            fail("data.text_field", d.textField(), "a field name of 1 to 256 characters, without control characters");
+        }
         range("data.max_chars", d.maxChars(), 0, Long.MAX_VALUE);
     }
 

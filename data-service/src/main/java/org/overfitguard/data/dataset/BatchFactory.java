@@ -1,5 +1,6 @@
 package org.overfitguard.data.dataset;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.spec.AugmentationSpec;
@@ -10,12 +11,14 @@ import org.overfitguard.text.augment.TokenMasker;
 
 /**
  * Training batch k as a pure function of (run seed, k): every random draw comes from a generator
- * seeded with splitmix64(seed, k), so a restarted data-service regenerates byte-identical batches.
+ * seeded with splitmix64(seed, k), so a restarted data-service regenerates byte-identical batches,
+ * whatever the corpus' size (the windows are read from the store's memory maps).
  *
- * <p>Without text augmentation a row is a random window of the training tokens. With it, a row is
- * a random slice of the training text (about twice the characters a window needs, cut at word
- * boundaries) rewritten by the augmenter and then tokenized: inputs and targets both come from the
- * augmented text. Token masking then corrupts inputs only; targets stay the true next tokens.
+ * <p>Without text augmentation a row is a random window of the training view. With it, a row is a
+ * random slice of the training view, about twice the tokens a window needs, decoded back to its
+ * text (the store keeps tokens only: text is their decoding), cut at word boundaries, rewritten by
+ * the augmenter and tokenized again: inputs and targets both come from the augmented text. Token
+ * masking then corrupts inputs only; targets stay the true next tokens.
  */
 public final class BatchFactory {
 
@@ -26,20 +29,22 @@ public final class BatchFactory {
     }
 
     private final Dataset dataset;
+    private final TokenView train;
     private final AugmentationSpec augmentation;
     private final TextAugmenter augmenter;
     private final int rows;
     private final int cols;
-    private final int sliceChars;
+    private final int sliceTokens;
 
     public BatchFactory(Dataset dataset, SynonymSource synonyms) {
         this.dataset = dataset;
+        this.train = dataset.train();
         this.augmentation = dataset.spec().augmentation();
         this.augmenter = augmentation.anyTextLevel()
                 ? new TextAugmenter(augmentation, augmentation.synonymRate() > 0 ? synonyms : null) : null;
         this.rows = dataset.spec().training().batchSize();
         this.cols = dataset.spec().model().blockSize();
-        this.sliceChars = (int) Math.ceil((cols + 1) * dataset.charsPerToken() * 2) + 32;
+        this.sliceTokens = (int) Math.min(train.size(), 2L * (cols + 1) + 32);
     }
 
     public Made batch(long k) {
@@ -52,7 +57,7 @@ public final class BatchFactory {
                     : augmentedWindow(random.nextLong());
             int[] window = w.tokens();
             counts = counts.plus(w.counts());
-            int[] in = java.util.Arrays.copyOf(window, cols);
+            int[] in = Arrays.copyOf(window, cols);
             if (augmentation.tokenMaskRate() > 0) {
                 TokenMasker.Result masked = TokenMasker.mask(in, augmentation.tokenMaskRate(), augmentation.maskRandomFraction(),
                         dataset.tokenizer().maskId(), dataset.tokenizer().vocabSize(), new Random(random.nextLong()));
@@ -69,34 +74,41 @@ public final class BatchFactory {
     }
 
     private int[] tokenWindow(Random random) {
-        int start = random.nextInt(dataset.trainTokens().length - cols);
-        return DatasetBuilder.slice(dataset.trainTokens(), start, cols + 1);
+        return train.read(below(random, train.size() - cols), cols + 1);
     }
 
-    /** cols + 1 tokens of an augmented slice of the training text; grows the slice if augmentation shrank it too much. */
+    /** Uniform in [0, bound): Random.nextInt where it fits (the draws of corpora under 2^31 tokens are what they always were). */
+    static long below(Random random, long bound) {
+        return bound <= Integer.MAX_VALUE ? random.nextInt((int) bound) : random.nextLong(bound);
+    }
+
+    /** cols + 1 tokens of an augmented slice of the training view; grows the slice if augmentation shrank it too much. */
     private Window augmentedWindow(long seed) {
         Random random = new Random(seed);
-        String text = dataset.trainText();
-        int length = Math.min(sliceChars, text.length());
+        long length = sliceTokens;
         while (true) {
-            int start = text.length() > length ? random.nextInt(text.length() - length + 1) : 0;
-            String slice = wordAligned(text, start, length);
+            long start = train.size() > length ? below(random, train.size() - length + 1) : 0;
+            String text = dataset.tokenizer().decode(train.read(start, (int) length));
+            String slice = wordAligned(text, start > 0, start + length < train.size());
             TextAugmenter.Result augmented = augmenter.augment(slice, new Random(random.nextLong()));
             int[] tokens = dataset.tokenizer().encode(augmented.text());
             if (tokens.length >= cols + 1) {
-                return new Window(DatasetBuilder.slice(tokens, 0, cols + 1), augmented.counts());
+                return new Window(Arrays.copyOf(tokens, cols + 1), augmented.counts());
             }
-            if (length >= text.length()) { // the whole text augmented is still too short: use it unaugmented
-                return new Window(DatasetBuilder.slice(dataset.trainTokens(), 0, cols + 1), AugmentationCounts.ZERO);
+            if (length >= train.size() || length >= 1 << 24) { // the whole view augmented is still too short: use it unaugmented
+                return new Window(train.read(0, cols + 1), AugmentationCounts.ZERO);
             }
-            length = Math.min(text.length(), length * 2);
+            length = Math.min(train.size(), length * 2);
         }
     }
 
-    /** The slice from the first word start at or after {@code start}, to a word end near start + length. */
-    static String wordAligned(String text, int start, int length) {
-        int from = start;
-        if (from > 0 && !Character.isWhitespace(text.charAt(from - 1))) {
+    /**
+     * The text without the word it may begin inside ({@code cutAtStart}: the slice began at a token
+     * that is not the view's first) and without the word it may end inside ({@code cutAtEnd}).
+     */
+    static String wordAligned(String text, boolean cutAtStart, boolean cutAtEnd) {
+        int from = 0;
+        if (cutAtStart) {
             while (from < text.length() && !Character.isWhitespace(text.charAt(from))) {
                 from++;
             }
@@ -104,11 +116,13 @@ public final class BatchFactory {
                 from++;
             }
         }
-        int to = Math.min(text.length(), from + length);
-        while (to < text.length() && !Character.isWhitespace(text.charAt(to))) {
-            to++;
+        int to = text.length();
+        if (cutAtEnd) {
+            while (to > from && !Character.isWhitespace(text.charAt(to - 1))) {
+                to--;
+            }
         }
-        return text.substring(Math.min(from, to), to);
+        return text.substring(from, Math.max(from, to));
     }
 
     static long splitmix64(long seed, long k) {

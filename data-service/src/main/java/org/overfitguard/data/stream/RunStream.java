@@ -55,25 +55,32 @@ final class RunStream implements Runnable {
         String runId = started.runId();
         Dataset dataset;
         try {
-            dataset = s.builder().build(runId, started.spec());
+            dataset = s.builder().build(runId, started.spec(), stop);
         } catch (DatasetException e) {
+            if (stop.getAsBoolean()) {
+                LOG.infof("run %s: ended while its corpus was prepared", runId);
+                stoppedEarly = true;
+                return;
+            }
             LOG.warnf("run %s: %s", runId, e.getMessage());
             s.events().publish(RunFailed.of(runId, DataEvents.SERVICE, e.getMessage()));
             failedForGood = true;
             return;
         }
-        int lead = Math.max(s.leadBatches(), RunFootprint.minimumLead(started.spec()));
-        s.admin().createRunTopics(runId, RunFootprint.batchTopicBytes(started.spec(), dataset.tokenizer().vocabSize(), lead));
-        try (RunTopics topics = new RunTopics(s.kafka(), runId)) {
-            int present = topics.heldOutRecords();
-            if (present == 0) {
-                topics.writeHeldOut(dataset.heldOut());
-            } else if (present != dataset.heldOut().size()) {
-                throw new IllegalStateException("heldout topic of run " + runId + " has " + present + " records, the dataset "
-                        + dataset.heldOut().size());
+        try (dataset) {
+            int lead = Math.max(s.leadBatches(), RunFootprint.minimumLead(started.spec()));
+            s.admin().createRunTopics(runId, RunFootprint.batchTopicBytes(started.spec(), dataset.tokenizer().vocabSize(), lead));
+            try (RunTopics topics = new RunTopics(s.kafka(), runId)) {
+                int present = topics.heldOutRecords();
+                if (present == 0) {
+                    topics.writeHeldOut(dataset.heldOut());
+                } else if (present != dataset.heldOut().records()) {
+                    throw new IllegalStateException("heldout topic of run " + runId + " has " + present + " records, the dataset "
+                            + dataset.heldOut().records());
+                }
+                s.events().publish(DatasetBuilder.describe(dataset));
+                stream(dataset, topics, lead);
             }
-            s.events().publish(DatasetBuilder.describe(dataset));
-            stream(dataset, topics, lead);
         }
     }
 

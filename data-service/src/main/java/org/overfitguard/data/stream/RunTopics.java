@@ -14,6 +14,7 @@ import org.overfitguard.contracts.Topics;
 import org.overfitguard.contracts.batch.CorruptBatchException;
 import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
+import org.overfitguard.data.dataset.HeldOutWindows;
 import org.overfitguard.messaging.KafkaClients;
 import org.overfitguard.messaging.KafkaConnection;
 
@@ -43,14 +44,14 @@ final class RunTopics implements AutoCloseable {
     }
 
     /** Writes every held-out record in one transaction: a crash leaves none visible, never a part. */
-    void writeHeldOut(List<TokenBatch> records) {
+    void writeHeldOut(HeldOutWindows records) {
         Map<String, Object> p = KafkaClients.producer(kafka, "data-heldout-" + runId);
         p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "data-service-heldout-" + runId);
         try (KafkaProducer<String, byte[]> tx = new KafkaProducer<>(p)) {
             tx.initTransactions();
             tx.beginTransaction();
-            for (TokenBatch r : records) {
-                tx.send(new ProducerRecord<>(Topics.heldOut(runId), runId, TokenBatchCodec.encode(r)));
+            for (int r = 0; r < records.records(); r++) {
+                tx.send(new ProducerRecord<>(Topics.heldOut(runId), runId, TokenBatchCodec.encode(records.record(r))));
             }
             tx.commitTransaction();
         }

@@ -14,8 +14,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 import org.overfitguard.data.DataConfig;
-import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.corpus.SourceFiles;
 import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.data.store.CorpusStore;
 import org.overfitguard.messaging.KafkaConnection;
 import org.overfitguard.messaging.supervision.Loops;
 import org.overfitguard.messaging.supervision.SupervisedLoop;
@@ -70,12 +71,15 @@ public class StreamSupervisor {
     }
 
     void start(@Observes StartupEvent ignored) {
-        DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
-                config.heldoutWindowsPerRecord(), config.entropySamples(), config.maxRecordBytes());
+        CorpusStore store = new CorpusStore(Path.of(config.store().dir()), config.store().maxBytes(), config.instanceId(),
+                config.maxBadShare(), config.maxDocumentBytes());
+        DatasetBuilder builder = new DatasetBuilder(new SourceFiles(Path.of(config.root())), store, config.heldoutWindowsPerRecord(),
+                config.entropySamples(), config.maxRecordBytes(), config.maxHeldoutBytes());
         services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress, metrics,
                 kafka, config.leadBatches());
         loop = loops.start(new SupervisedLoop("stream-supervisor", Duration.ofMinutes(2), this::supervise));
-        LOG.infof("data root %s", Path.of(config.root()).toAbsolutePath().normalize());
+        LOG.infof("data root %s, corpus store %s (at most %,d bytes)", Path.of(config.root()).toAbsolutePath().normalize(),
+                store.dir(), config.store().maxBytes());
     }
 
     void stop(@Observes ShutdownEvent ignored) throws InterruptedException {

@@ -4,7 +4,8 @@ import java.nio.file.Files;
 import java.util.Locale;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
-import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.corpus.SourceFiles;
+import org.overfitguard.data.store.CorpusStore;
 import org.overfitguard.text.augment.WordNetSynonyms;
 
 /**
@@ -28,7 +29,8 @@ public final class AugmentationThroughputBenchmark {
                 augmentation: {synonym_rate: 0.1, deletion_rate: 0.1, swap_rate: 0.1, reorder_rate: 0.1,
                                span_deletion_rate: 0.05, token_mask_rate: 0.1}
                 """);
-        DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Files.createTempDirectory("bench-data"), 1 << 26), 64, 1000, 1 << 20);
+        DatasetBuilder builder = new DatasetBuilder(new SourceFiles(Files.createTempDirectory("bench-data")),
+                new CorpusStore(Files.createTempDirectory("bench-store"), 1L << 30, "bench", 0.01, 1 << 20), 64, 1000, 1 << 20, 1L << 30);
         double none = rate(new BatchFactory(builder.build("bench", plain), new WordNetSynonyms()), plain);
         double all = rate(new BatchFactory(builder.build("bench", augmented), new WordNetSynonyms()), augmented);
         System.out.printf(Locale.ROOT, "batches of %d x %d tokens on one core: no augmentation %.0f tok/s, every augmentation on %.0f tok/s%n",

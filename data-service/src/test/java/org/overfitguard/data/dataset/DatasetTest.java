@@ -15,17 +15,45 @@ import org.overfitguard.contracts.batch.TokenBatch;
 import org.overfitguard.contracts.batch.TokenBatchCodec;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
-import org.overfitguard.data.corpus.CorpusLoader;
 import org.overfitguard.data.corpus.DatasetException;
+import org.overfitguard.data.corpus.SourceFiles;
+import org.overfitguard.data.store.CorpusStore;
 import org.overfitguard.text.augment.WordNetSynonyms;
 
 class DatasetTest {
 
     @TempDir
     Path root;
+    @TempDir
+    Path storeDir;
 
     private DatasetBuilder builder() {
-        return new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500, 1 << 20);
+        return builder(1 << 20);
+    }
+
+    private DatasetBuilder builder(int maxRecordBytes) {
+        return builder(8, maxRecordBytes);
+    }
+
+    private DatasetBuilder builder(int windowsPerRecord, int maxRecordBytes) {
+        return new DatasetBuilder(new SourceFiles(root), new CorpusStore(storeDir, 1L << 30, "test", 0.01, 1 << 20), windowsPerRecord,
+                500, maxRecordBytes, 1L << 30);
+    }
+
+    /** The training side's text. */
+    static String trainText(Dataset d) {
+        return d.tokenizer().decode(d.train().read(0, (int) d.train().size()));
+    }
+
+    /** The held-out windows' inputs, joined with '|'. */
+    static String heldOutWindowsText(Dataset d) {
+        return IntStream.range(0, d.heldOut().records()).mapToObj(d.heldOut()::record).flatMap(b -> IntStream.range(0, b.rows())
+                .mapToObj(r -> d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols()))))
+                .collect(Collectors.joining("|"));
+    }
+
+    static java.util.List<TokenBatch> heldOutRecords(Dataset d) {
+        return IntStream.range(0, d.heldOut().records()).mapToObj(d.heldOut()::record).toList();
     }
 
     /** Lines whose every 24-character window is unique, so a window tells where it came from. */
@@ -43,22 +71,20 @@ class DatasetTest {
     void noHeldOutTextAppearsInAnyTrainingBatch() throws Exception {
         numberedCorpus();
         Dataset d = builder().build("r", spec(""));
-        String heldOut = d.heldOut().stream().flatMap(b -> IntStream.range(0, b.rows()).mapToObj(r ->
-                d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols()))))
-                .collect(Collectors.joining("|"));
+        String heldOut = heldOutWindowsText(d);
         BatchFactory factory = new BatchFactory(d, null);
         int checked = 0;
         for (long k = 0; k < 200; k++) {
             TokenBatch b = factory.batch(k).batch();
             for (int r = 0; r < b.rows(); r++) {
                 String window = d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols()));
-                assertTrue(d.trainText().contains(window), window);
+                assertTrue(trainText(d).contains(window), window);
                 assertTrue(!heldOut.contains(window), "held-out text in batch " + k + ": " + window);
                 checked++;
             }
         }
         assertEquals(3200, checked);
-        assertTrue(d.heldOutWindows() > 50, "about a fifth of the corpus is held out");
+        assertTrue(d.heldOut().count() > 50, "about a fifth of the corpus is held out");
     }
 
     private static RunSpec withData(String data) {
@@ -68,7 +94,7 @@ class DatasetTest {
     /** The held-out text of a dataset, decoded record by record, window by window. */
     private static String heldOutText(Dataset d) {
         StringBuilder text = new StringBuilder();
-        for (TokenBatch b : d.heldOut()) {
+        for (TokenBatch b : heldOutRecords(d)) {
             for (int r = 0; r < b.rows(); r++) {
                 text.append(d.tokenizer().decode(java.util.Arrays.copyOfRange(b.inputs(), r * b.cols(), (r + 1) * b.cols())));
                 text.append(d.tokenizer().decode(new int[] {b.targets()[(r + 1) * b.cols() - 1]}));
@@ -83,7 +109,7 @@ class DatasetTest {
         String text = Files.readString(root.resolve("lines.txt"));
         int cut = (int) Math.floor(text.length() * 0.9);
         Dataset d = builder().build("r", withData("{source: file, path: lines.txt, held_out_fraction: 0.1, split: tail}"));
-        assertEquals(text.substring(0, cut), d.trainText(), "training: the first 90 %, whole");
+        assertEquals(text.substring(0, cut), trainText(d), "training: the first 90 %, whole");
         String held = heldOutText(d);
         assertTrue(text.substring(cut).startsWith(held), "held out: windows of the last 10 %, in order");
         assertTrue(held.length() > 0.9 * (text.length() - cut) - 25, "every whole window of the tail is held out");
@@ -94,7 +120,7 @@ class DatasetTest {
         numberedCorpus();
         String text = Files.readString(root.resolve("lines.txt"));
         Dataset d = builder().build("r", withData("{source: file, path: lines.txt, held_out_fraction: 0.1, split: tail, max_chars: 5000}"));
-        assertEquals(text.substring(0, 5000), d.trainText(), "the first 5,000 characters of the first 90 %");
+        assertEquals(text.substring(0, 5000), trainText(d), "the first 5,000 characters of the first 90 %");
         assertTrue(text.substring((int) Math.floor(text.length() * 0.9)).startsWith(heldOutText(d)), "the whole last 10 % held out");
     }
 
@@ -105,7 +131,7 @@ class DatasetTest {
         Files.writeString(root.resolve("valid/1.txt"), "abz zzz ".repeat(20));
         Files.writeString(root.resolve("valid/2.txt"), "cab qqq ".repeat(20));
         Dataset d = builder().build("r", withData("{source: file, path: train.txt, heldout_path: valid}"));
-        assertEquals("abc abc abc ".repeat(200), d.trainText(), "the whole corpus trains");
+        assertEquals("abc abc abc ".repeat(200), trainText(d), "the whole corpus trains");
         String held = heldOutText(d);
         assertTrue(held.contains("zzz") && held.contains("qqq"), "both held-out files, and only they: " + held);
         assertTrue(!held.contains("abc abc"), held);
@@ -115,9 +141,11 @@ class DatasetTest {
                 withData("{source: file, path: train.txt, heldout_path: missing.txt}")));
         assertTrue(e.getMessage().contains("data.heldout_path 'missing.txt' does not exist"), e.getMessage());
 
-        DatasetBuilder small = new DatasetBuilder(new CorpusLoader(root, 2600), 8, 500, 1 << 20); // train.txt 2,400 bytes, valid/ 320
+        // train.txt 2,400 bytes and valid/ 320 need about 5,440 bytes of tokens: a store of 3,000 refuses before writing anything
+        DatasetBuilder small = new DatasetBuilder(new SourceFiles(root), new CorpusStore(root.resolve("small-store"), 3000, "t", 0.01,
+                1 << 20), 8, 500, 1 << 20, 1L << 30);
         e = assertThrows(DatasetException.class, () -> small.build("r", withData("{source: file, path: train.txt, heldout_path: valid}")));
-        assertTrue(e.getMessage().contains("together are larger than data.max-corpus-bytes (2600 bytes)"), e.getMessage());
+        assertTrue(e.getMessage().contains("more than data.store.max-bytes (3000 bytes)"), e.getMessage());
     }
 
     @Test
@@ -127,7 +155,7 @@ class DatasetTest {
                 + "span_deletion_rate: 0.05, token_mask_rate: 0.1}\n");
         Dataset a = builder().build("r", spec);
         Dataset b = builder().build("r", spec);
-        assertEquals(a.trainText(), b.trainText());
+        assertEquals(trainText(a), trainText(b));
         BatchFactory fa = new BatchFactory(a, new WordNetSynonyms());
         BatchFactory fb = new BatchFactory(b, new WordNetSynonyms());
         for (long k : new long[] {0, 1, 7, 1000}) {
@@ -135,7 +163,7 @@ class DatasetTest {
         }
         assertTrue(!java.util.Arrays.equals(fa.batch(1).batch().inputs(), fa.batch(2).batch().inputs()));
         Dataset other = builder().build("r", RunSpecs.parse(RunSpecs.toJson(spec).replace("\"seed\":1337", "\"seed\":7")));
-        assertTrue(!other.trainText().equals(a.trainText()), "another seed, another split");
+        assertTrue(!trainText(other).equals(trainText(a)), "another seed, another split");
     }
 
     @Test
@@ -143,8 +171,8 @@ class DatasetTest {
         numberedCorpus();
         Dataset plain = builder().build("r", spec(""));
         Dataset augmented = builder().build("r", spec("augmentation: {deletion_rate: 0.5, token_mask_rate: 0.5}\n"));
-        assertEquals(plain.heldOut(), augmented.heldOut());
-        assertTrue(augmented.heldOut().stream().allMatch(TokenBatch::heldOut));
+        assertEquals(heldOutRecords(plain), heldOutRecords(augmented));
+        assertTrue(heldOutRecords(augmented).stream().allMatch(TokenBatch::heldOut));
     }
 
     @Test
@@ -169,7 +197,7 @@ class DatasetTest {
                 }
             }
             String targets = d.tokenizer().decode(java.util.Arrays.copyOfRange(b.targets(), 0, b.cols()));
-            assertTrue(d.trainText().contains(targets), "targets are untouched text: " + targets);
+            assertTrue(trainText(d).contains(targets), "targets are untouched text: " + targets);
         }
         // 18,400 positions: binomial sd = 0.0032, so +-0.015 is over 4 sigma
         assertEquals(0.25, (double) masked / positions, 0.015);
@@ -195,7 +223,8 @@ class DatasetTest {
                 "entropy floor " + described.sourceEntropyNatsPerToken());
         assertTrue(described.entropyMethod().contains("500"), described.entropyMethod());
         assertEquals(d.tokenizer().vocabulary(), described.vocabulary());
-        assertEquals(d.heldOut().size(), described.heldOutRecords());
+        assertEquals(d.heldOut().records(), described.heldOutRecords());
+        assertEquals(d.corpus().key(), described.corpusKey());
     }
 
     @Test
@@ -205,19 +234,19 @@ class DatasetTest {
         RunSpec spec = RunSpecs.parse("data: {source: file, path: long.txt, held_out_fraction: 0.5, chunk_chars: 20000}\n"
                 + "model: {block_size: 2048, width: 64, heads: 4}\ntraining: {batch_size: 2}\n");
         int limit = 64 * 1024; // 16 windows of 2048 tokens would take about 128 KiB
-        Dataset d = new DatasetBuilder(new CorpusLoader(root, 10_000_000), 16, 500, limit).build("r", spec);
-        assertTrue(d.heldOut().size() > 1, "split over several records");
-        for (TokenBatch b : d.heldOut()) {
+        Dataset d = builder(16, limit).build("r", spec);
+        assertTrue(d.heldOut().records() > 1, "split over several records");
+        for (TokenBatch b : heldOutRecords(d)) {
             assertTrue(TokenBatchCodec.encode(b).length + 512 <= limit, b.rows() + " windows in " + TokenBatchCodec.encode(b).length + " bytes");
         }
-        assertEquals(d.heldOutWindows(), d.heldOut().stream().mapToInt(TokenBatch::rows).sum(), "no window lost");
+        assertEquals(d.heldOut().count(), heldOutRecords(d).stream().mapToInt(TokenBatch::rows).sum(), "no window lost");
     }
 
     @Test
     void aTrainingBatchLargerThanARecordFailsTheRunWithTheReason() throws Exception {
         numberedCorpus();
         DatasetException e = assertThrows(DatasetException.class,
-                () -> new DatasetBuilder(new CorpusLoader(root, 10_000_000), 8, 500, 1500).build("r", spec("")));
+                () -> builder(1500).build("r", spec("")));
         assertTrue(e.getMessage().contains("training batch record would be"), e.getMessage());
     }
 

@@ -27,9 +27,10 @@ import org.overfitguard.contracts.events.StepMetricsBuilder;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.contracts.spec.RunSpecs;
 import org.overfitguard.data.DataConfig;
-import org.overfitguard.data.corpus.CorpusLoader;
+import org.overfitguard.data.corpus.SourceFiles;
 import org.overfitguard.data.dataset.BatchFactory;
 import org.overfitguard.data.dataset.DatasetBuilder;
+import org.overfitguard.data.store.CorpusStore;
 import org.overfitguard.kafka.KafkaBrokerResource;
 import org.overfitguard.kafka.TopicIO;
 import org.overfitguard.messaging.KafkaConnection;
@@ -158,8 +159,9 @@ class DataServiceTest {
         String runId = "data-test-restart";
         RunSpec spec = RunSpecs.parse(SPEC + "seed: 99\n");
         RunStarted started = RunStarted.of(runId, spec, "trainer-x", "cpu()", 0);
-        DatasetBuilder builder = new DatasetBuilder(new CorpusLoader(Path.of(config.root()), config.maxCorpusBytes()),
-                config.heldoutWindowsPerRecord(), 200, config.maxRecordBytes());
+        DatasetBuilder builder = new DatasetBuilder(new SourceFiles(Path.of(config.root())), new CorpusStore(Path.of(config.store().dir()),
+                config.store().maxBytes(), "data-test", 0.01, 1 << 20), config.heldoutWindowsPerRecord(), 200, config.maxRecordBytes(),
+                config.maxHeldoutBytes());
         RunStream.Services services = new RunStream.Services(builder, new WordNetSynonyms(), admin, events, progress,
                 metrics, KafkaConnection.to(bootstrap), 10);
         progress.reported(runId, 0);
