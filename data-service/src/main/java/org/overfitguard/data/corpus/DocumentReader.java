@@ -51,8 +51,20 @@ public final class DocumentReader {
      */
     public String read(SourceFile file, DataSpec.Format format, String textField, int part, DocumentSink sink, ReadStats stats,
                        BooleanSupplier cancelled) throws DatasetException {
-        MessageDigest digest = sha256();
-        try (InputStream raw = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file.path()), PIECE), digest);
+        return read(file, format, textField, part, sink, stats, cancelled, true);
+    }
+
+    /** As above; without {@code digest} no SHA-256 is computed (null is returned): a pass that only looks. */
+    public String read(SourceFile file, DataSpec.Format format, String textField, int part, DocumentSink sink, ReadStats stats,
+                       BooleanSupplier cancelled, boolean digest) throws DatasetException {
+        MessageDigest sha = digest ? sha256() : null;
+        InputStream buffered;
+        try {
+            buffered = new BufferedInputStream(Files.newInputStream(file.path()), PIECE);
+        } catch (IOException e) {
+            throw new DatasetException("cannot read " + file.relative() + ": " + e.getMessage(), e);
+        }
+        try (InputStream raw = sha == null ? buffered : new DigestInputStream(buffered, sha);
              InputStream in = file.gzip() ? new GZIPInputStream(raw, PIECE) : raw) {
             if (format == DataSpec.Format.JSONL) {
                 jsonl(file, in, textField, part, sink, stats, cancelled);
@@ -62,7 +74,7 @@ public final class DocumentReader {
         } catch (IOException e) {
             throw new DatasetException("cannot read " + file.relative() + (file.gzip() ? " (gzip)" : "") + ": " + e.getMessage(), e);
         }
-        return HexFormat.of().formatHex(digest.digest());
+        return sha == null ? null : HexFormat.of().formatHex(sha.digest());
     }
 
     private static void text(InputStream in, int part, DocumentSink sink, ReadStats stats, BooleanSupplier cancelled)
@@ -112,7 +124,7 @@ public final class DocumentReader {
                 sink.begin(part);
                 stats.documents++;
             }
-            sink.text(chars);
+            sink.text(chars.array(), chars.arrayOffset() + chars.position(), chars.arrayOffset() + chars.limit());
             begun = true;
         }
         chars.clear();
@@ -176,7 +188,8 @@ public final class DocumentReader {
         if (!text.textValue().isEmpty()) {
             sink.begin(part);
             stats.documents++;
-            sink.text(text.textValue());
+            char[] chars = text.textValue().toCharArray();
+            sink.text(chars, 0, chars.length);
             sink.end();
         }
     }

@@ -10,7 +10,8 @@ public interface DocumentSink {
     /** A document of source part {@code part} (0: data.path, 1: data.heldout_path) begins. */
     void begin(int part);
 
-    void text(CharSequence piece);
+    /** Characters {@code from} .. {@code to - 1} of {@code chars}: used now, not kept (the array is reused). */
+    void text(char[] chars, int from, int to);
 
     void end();
 }

@@ -2,7 +2,6 @@ package org.overfitguard.data.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.CharBuffer;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,18 +45,19 @@ final class CorpusBuilder {
             default -> 50258;
         };
         int width = vocabSize - 1 > 0xFFFF ? 4 : 2;
-        StreamEncoder encoder = StreamEncoder.forKind(input.tokenizer(), vocabulary);
         int[] separator = separator(input.tokenizer(), vocabulary);
         ReadStats stats = new ReadStats();
         List<StoreEntry.FileRead> files = new ArrayList<>();
         List<StoreEntry.Part> parts = new ArrayList<>();
         TokenShardWriter tokens = new TokenShardWriter(dir, width, maxBytes);
-        try (tokens; DocumentIndexWriter index = new DocumentIndexWriter(dir.resolve("documents.bin"))) {
+        try (StreamEncoder encoder = StreamEncoder.forKind(input.tokenizer(), vocabulary); tokens;
+             DocumentIndexWriter index = new DocumentIndexWriter(dir.resolve("documents.bin"))) {
             Encoding sink = new Encoding(encoder, tokens, index, separator);
             if (input.synthetic()) {
                 sink.startPart(0);
                 sink.begin(0);
-                sink.text(input.syntheticText());
+                char[] text = input.syntheticText().toCharArray();
+                sink.text(text, 0, text.length);
                 sink.end();
                 parts.add(sink.endPart());
             }
@@ -97,9 +97,9 @@ final class CorpusBuilder {
                 documents[part]++;
             }
 
-            public void text(CharSequence piece) {
-                for (int i = 0, n = piece.length(); i < n; i++) {
-                    char c = piece.charAt(i);
+            public void text(char[] chars, int from, int to) {
+                for (int i = from; i < to; i++) {
+                    char c = chars[i];
                     if (Character.isHighSurrogate(c)) {
                         high = c;
                         continue;
@@ -125,13 +125,14 @@ final class CorpusBuilder {
         };
         if (input.synthetic()) {
             collect.begin(0);
-            collect.text(input.syntheticText());
+            char[] text = input.syntheticText().toCharArray();
+            collect.text(text, 0, text.length);
             collect.end();
         }
         ReadStats ignored = new ReadStats();
         for (int p = 0; p < input.parts().size(); p++) {
             for (SourceFile f : input.parts().get(p)) {
-                reader.read(f, input.format(), input.textField(), p, collect, ignored, cancelled);
+                reader.read(f, input.format(), input.textField(), p, collect, ignored, cancelled, false);
             }
         }
         for (long d : documents) {
@@ -154,9 +155,10 @@ final class CorpusBuilder {
 
     private static int[] separator(String tokenizer, List<String> vocabulary) {
         List<Integer> ids = new ArrayList<>();
-        StreamEncoder e = StreamEncoder.forKind(tokenizer, vocabulary);
-        e.text(CharBuffer.wrap("\n\n"), ids::add);
-        e.flush(ids::add);
+        try (StreamEncoder e = StreamEncoder.forKind(tokenizer, vocabulary)) {
+            e.text("\n\n".toCharArray(), 0, 2, ids::add);
+            e.flush(ids::add);
+        }
         return ids.stream().mapToInt(Integer::intValue).toArray();
     }
 
@@ -187,13 +189,7 @@ final class CorpusBuilder {
             this.tokens = tokens;
             this.index = index;
             this.separator = separator;
-            this.add = id -> {
-                try {
-                    tokens.add(id);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            };
+            this.add = tokens::add;
         }
 
         void startPart(int part) {
@@ -215,12 +211,19 @@ final class CorpusBuilder {
         }
 
         @Override
-        public void text(CharSequence piece) {
-            chars += Character.codePointCount(piece, 0, piece.length());
-            for (int i = 0, n = piece.length(); i < n; i++) {
-                hash = (hash ^ piece.charAt(i)) * FNV_PRIME; // of the text, not the ids: the same whatever else the corpus holds
+        public void text(char[] text, int from, int to) {
+            long h = hash;
+            long lows = 0;
+            for (int i = from; i < to; i++) {
+                char c = text[i];
+                h = (h ^ c) * FNV_PRIME; // of the text, not the ids: the same whatever else the corpus holds
+                if (Character.isLowSurrogate(c)) {
+                    lows++;
+                }
             }
-            encoder.text(piece, add);
+            hash = h;
+            chars += to - from - lows; // code points
+            encoder.text(text, from, to, add);
         }
 
         @Override

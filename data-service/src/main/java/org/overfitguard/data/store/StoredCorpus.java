@@ -2,7 +2,9 @@ package org.overfitguard.data.store;
 
 import java.io.IOException;
 import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.nio.MappedByteBuffer;
+import java.nio.ShortBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +30,9 @@ public final class StoredCorpus implements AutoCloseable {
     private final Path dir;
     private final StoreEntry entry;
     private final MappedByteBuffer[] shards;
+    /** the shards as uint16 (width 2) or uint32 views, little-endian */
+    private final ShortBuffer[] narrow;
+    private final IntBuffer[] wide;
     private final MappedByteBuffer[] index;
     private final Runnable onClose;
     private final int shardBits;
@@ -43,6 +48,15 @@ public final class StoredCorpus implements AutoCloseable {
         this.shards = new MappedByteBuffer[entry.shards().size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = map(dir.resolve(TokenShardWriter.shardName(i)), 0, entry.shards().get(i) * entry.width());
+        }
+        this.narrow = entry.width() == 2 ? new ShortBuffer[shards.length] : null;
+        this.wide = entry.width() == 2 ? null : new IntBuffer[shards.length];
+        for (int i = 0; i < shards.length; i++) {
+            if (narrow != null) {
+                narrow[i] = shards[i].asShortBuffer();
+            } else {
+                wide[i] = shards[i].asIntBuffer();
+            }
         }
         long indexBytes = entry.documents() * DOCUMENT_BYTES;
         List<MappedByteBuffer> regions = new ArrayList<>();
@@ -116,6 +130,16 @@ public final class StoredCorpus implements AutoCloseable {
         return entry.synthetic();
     }
 
+    /** Seconds the entry took to build (its tokenization), when it was built. */
+    public double tokenizeSeconds() {
+        return entry.tokenizeSeconds();
+    }
+
+    /** Bytes of the entry's files on disk. */
+    public long diskBytes() {
+        return entry.diskBytes();
+    }
+
     public double charsPerToken() {
         return entry.charsPerToken();
     }
@@ -139,15 +163,31 @@ public final class StoredCorpus implements AutoCloseable {
 
     /** Token {@code k} of the corpus. */
     public int token(long k) {
-        MappedByteBuffer shard = shards[(int) (k >>> shardBits)];
-        int at = (int) (k & shardMask) * entry.width();
-        return entry.width() == 2 ? Short.toUnsignedInt(shard.getShort(at)) : shard.getInt(at);
+        int shard = (int) (k >>> shardBits);
+        int at = (int) (k & shardMask);
+        return narrow != null ? Short.toUnsignedInt(narrow[shard].get(at)) : wide[shard].get(at);
     }
 
-    /** Tokens {@code from} .. {@code from + n - 1} into {@code dst} at {@code at}. */
+    /** Tokens {@code from} .. {@code from + n - 1} into {@code dst} at {@code at}, shard by shard. */
     public void read(long from, int[] dst, int at, int n) {
-        for (int i = 0; i < n; i++) {
-            dst[at + i] = token(from + i);
+        while (n > 0) {
+            int shard = (int) (from >>> shardBits);
+            int in = (int) (from & shardMask);
+            int take = (int) Math.min(n, (shardMask + 1) - in);
+            if (narrow != null) {
+                ShortBuffer s = narrow[shard];
+                for (int i = 0; i < take; i++) {
+                    dst[at + i] = Short.toUnsignedInt(s.get(in + i));
+                }
+            } else {
+                IntBuffer w = wide[shard];
+                for (int i = 0; i < take; i++) {
+                    dst[at + i] = w.get(in + i);
+                }
+            }
+            from += take;
+            at += take;
+            n -= take;
         }
     }
 

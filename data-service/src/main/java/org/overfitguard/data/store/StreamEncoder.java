@@ -15,12 +15,16 @@ import org.overfitguard.text.tokenize.Gpt2Tokenizer;
  * {@link Gpt2#safeCut}). Only 32 Ki characters without such a position (no space or newline at all)
  * are cut where they stand.
  */
-abstract sealed class StreamEncoder {
+abstract sealed class StreamEncoder implements AutoCloseable {
 
-    abstract void text(CharSequence piece, IntConsumer out);
+    abstract void text(char[] chars, int from, int to, IntConsumer out);
 
     /** The end of a document: what is buffered is encoded. */
     void flush(IntConsumer out) {
+    }
+
+    @Override
+    public void close() {
     }
 
     static StreamEncoder forKind(String kind, List<String> vocabulary) {
@@ -50,9 +54,9 @@ abstract sealed class StreamEncoder {
         }
 
         @Override
-        void text(CharSequence piece, IntConsumer out) {
-            for (int i = 0, n = piece.length(); i < n; i++) {
-                char c = piece.charAt(i);
+        void text(char[] chars, int from, int to, IntConsumer out) {
+            for (int i = from; i < to; i++) {
+                char c = chars[i];
                 if (pendingHigh != 0) {
                     char high = pendingHigh;
                     pendingHigh = 0;
@@ -82,35 +86,70 @@ abstract sealed class StreamEncoder {
     /** UTF-8 bytes, 0..255 (a piece never ends inside a surrogate pair, so each is encoded whole). */
     static final class Bytes extends StreamEncoder {
         @Override
-        void text(CharSequence piece, IntConsumer out) {
-            for (byte b : piece.toString().getBytes(StandardCharsets.UTF_8)) {
+        void text(char[] chars, int from, int to, IntConsumer out) {
+            for (byte b : new String(chars, from, to - from).getBytes(StandardCharsets.UTF_8)) {
                 out.accept(b & 0xFF);
             }
         }
     }
 
-    /** GPT-2's byte-level BPE, through {@link Gpt2Tokenizer} (ordinary text: no special tokens). */
+    /**
+     * GPT-2's byte-level BPE, through {@link Gpt2Tokenizer} (ordinary text: no special tokens). BPE is
+     * the slow part of tokenizing, and the pieces between safe cuts are independent: they are encoded
+     * on every core at once (a few pieces in flight), their ids handed on in order.
+     */
     static final class Gpt2 extends StreamEncoder {
         static final int TAIL = 1 << 16;
+        private static final int THREADS = Math.max(1, Runtime.getRuntime().availableProcessors());
         private final Gpt2Tokenizer tokenizer = new Gpt2Tokenizer();
         private final StringBuilder pending = new StringBuilder();
+        private final java.util.ArrayDeque<java.util.concurrent.Future<int[]>> inFlight = new java.util.ArrayDeque<>();
+        private final java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(THREADS, r -> {
+            Thread t = new Thread(r, "gpt2-encoder");
+            t.setDaemon(true);
+            return t;
+        });
 
         @Override
-        void text(CharSequence piece, IntConsumer out) {
-            pending.append(piece);
+        void text(char[] chars, int from, int to, IntConsumer out) {
+            pending.append(chars, from, to - from);
             while (pending.length() >= TAIL) {
                 int cut = safeCut(pending);
-                emit(tokenizer.encode(pending.substring(0, cut)), out);
+                String piece = pending.substring(0, cut);
                 pending.delete(0, cut);
+                inFlight.add(pool.submit(() -> tokenizer.encode(piece)));
+                while (inFlight.size() > 2 * THREADS) {
+                    emit(next(), out);
+                }
             }
         }
 
         @Override
         void flush(IntConsumer out) {
             if (pending.length() > 0) {
-                emit(tokenizer.encode(pending.toString()), out);
+                String piece = pending.toString();
                 pending.setLength(0);
+                inFlight.add(pool.submit(() -> tokenizer.encode(piece)));
             }
+            while (!inFlight.isEmpty()) {
+                emit(next(), out);
+            }
+        }
+
+        private int[] next() {
+            try {
+                return inFlight.poll().get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while encoding", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("gpt2 encoding failed: " + e.getCause(), e.getCause());
+            }
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
         }
 
         /**

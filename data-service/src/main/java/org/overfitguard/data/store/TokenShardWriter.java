@@ -16,13 +16,18 @@ import java.util.List;
  */
 final class TokenShardWriter implements AutoCloseable {
 
+    private static final int BUFFER = 1 << 18;
+
     private final Path dir;
     private final int width;
     private final long maxBytes;
-    private final ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.LITTLE_ENDIAN);
+    private final int[] pending = new int[BUFFER];
+    private final short[] narrow = new short[BUFFER];
+    private final ByteBuffer bytes;
     private final List<Long> shards = new ArrayList<>();
     private final long shardTokens;
     private FileChannel channel;
+    private int buffered;
     private long inShard;
     private long count;
 
@@ -31,38 +36,65 @@ final class TokenShardWriter implements AutoCloseable {
         this.width = width;
         this.maxBytes = maxBytes;
         this.shardTokens = 1L << StoredCorpus.shardBits(width);
+        this.bytes = ByteBuffer.allocateDirect(BUFFER * width).order(ByteOrder.LITTLE_ENDIAN);
     }
 
     static String shardName(int index) {
         return String.format(java.util.Locale.ROOT, "tokens-%05d.bin", index);
     }
 
-    void add(int token) throws IOException {
-        if (channel == null || inShard == shardTokens) {
-            nextShard();
-        }
-        if (buffer.remaining() < width) {
-            drain();
-        }
-        if (width == 2) {
-            buffer.putShort((short) token);
-        } else {
-            buffer.putInt(token);
-        }
-        inShard++;
-        count++;
-        if (count * width > maxBytes) {
-            throw new StoreFullException(count * width);
+    /** Adds one token; an I/O failure is an UncheckedIOException (this sits in the tokenizer's inner loop). */
+    void add(int token) {
+        pending[buffered++] = token;
+        if (buffered == BUFFER) {
+            drainPending();
         }
     }
 
     long count() {
-        return count;
+        return count + buffered;
     }
 
     /** Tokens per shard, in order. */
     List<Long> shards() {
         return List.copyOf(shards);
+    }
+
+    /** Writes the pending tokens to the shards, starting a new shard file at each 1 GiB. */
+    private void drainPending() {
+        try {
+            int at = 0;
+            while (at < buffered) {
+                if (channel == null || inShard == shardTokens) {
+                    nextShard();
+                }
+                int n = (int) Math.min(buffered - at, shardTokens - inShard);
+                bytes.clear();
+                if (width == 2) {
+                    for (int i = 0; i < n; i++) {
+                        narrow[i] = (short) pending[at + i];
+                    }
+                    bytes.asShortBuffer().put(narrow, 0, n);
+                    bytes.position(n * 2);
+                } else {
+                    bytes.asIntBuffer().put(pending, at, n);
+                    bytes.position(n * 4);
+                }
+                bytes.flip();
+                while (bytes.hasRemaining()) {
+                    channel.write(bytes);
+                }
+                inShard += n;
+                count += n;
+                at += n;
+            }
+            buffered = 0;
+            if (count * width > maxBytes) {
+                throw new StoreFullException(count * width);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private void nextShard() throws IOException {
@@ -72,17 +104,8 @@ final class TokenShardWriter implements AutoCloseable {
         inShard = 0;
     }
 
-    private void drain() throws IOException {
-        buffer.flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
-        }
-        buffer.clear();
-    }
-
     private void closeShard() throws IOException {
         if (channel != null) {
-            drain();
             channel.force(true);
             channel.close();
             shards.set(shards.size() - 1, inShard);
@@ -92,6 +115,9 @@ final class TokenShardWriter implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (buffered > 0) {
+            drainPending();
+        }
         closeShard();
     }
 
