@@ -5,7 +5,8 @@
 # MB/s, time to the first batch cold and warm, store size, batches/s at the default run's shape and at
 # nanoGPT's README CPU model's, peak heap and peak resident set. Beside it, nanoGPT's own preparation
 # (data/shakespeare_char/prepare.py, unchanged: read, encode, write uint16 .bin) on the same text
-# (up to PEER_MAX, default 1G: it holds the whole text and a Python list of every id).
+# (up to PEER_MAX, default 1100M: it holds the whole text and a Python list of every id, about 12 bytes
+# of memory per character).
 #
 #   scripts/corpus-scale.sh [OUT] [SIZE ...]       (default OUT target/corpus-scale, sizes 10M 100M 1G 2G)
 #   GPT2=1 also tokenizes the largest text corpus with gpt2; corpora are kept in OUT/corpora for reruns.
@@ -15,8 +16,8 @@ cd "$(dirname "$0")/.."
 out=${1:-target/corpus-scale}; shift || true
 sizes=("${@:-10M 100M 1G 2G}"); sizes=(${sizes[@]})
 mkdir -p "$out/corpora"
-cp_file="$out/classpath"
-(cd data-service && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$PWD/../$cp_file" -Dmdep.includeScope=test >/dev/null)
+cp_file="$(realpath "$out")/classpath"
+(cd data-service && mvn -B -q dependency:build-classpath -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test >/dev/null)
 cp="data-service/target/test-classes:data-service/target/classes:$(cat "$cp_file")"
 java_run() { java -Xmx512m -cp "$cp" "$@" 2>/dev/null | grep -v ' INFO ' ; }
 peer=../shared/peer/nanogpt/data/shakespeare_char/prepare.py
@@ -44,7 +45,7 @@ if [ "${GPT2:-0}" = 1 ]; then bench "synthetic-$largest.txt" text gpt2; fi
 rm -rf "$out/store"
 
 echo "== nanoGPT's prepare.py (shakespeare_char: whole text in memory, a Python list of ids, np.uint16 .bin) on the same files"
-limit=$(to_bytes "${PEER_MAX:-1G}")
+limit=$(to_bytes "${PEER_MAX:-1100M}")
 for size in "${sizes[@]}"; do
   f="$out/corpora/synthetic-$size.txt"
   [ "$(stat -c %s "$f")" -le "$limit" ] || { echo "peer	synthetic-$size.txt	skipped (over PEER_MAX)"; continue; }

@@ -118,6 +118,20 @@ class CorpusStoreTest {
         }
     }
 
+    /** A file that changes between being listed and the end of its reading: the build fails and leaves nothing. */
+    @Test
+    void aFileThatChangesWhileItIsTokenizedFailsTheBuild() throws Exception {
+        Path file = root.resolve("moving.txt");
+        Files.writeString(file, "first version ".repeat(1000));
+        CorpusInput listed = text("char", "moving.txt"); // what the run saw when it began
+        Files.writeString(file, "second version, longer ".repeat(1000));
+        DatasetException e = assertThrows(DatasetException.class, () -> store().open(listed, () -> false));
+        assertTrue(e.getMessage().contains("moving.txt changed while it was being tokenized"), e.getMessage());
+        try (var entries = Files.list(storeDir)) {
+            assertEquals(List.of(), entries.toList(), "no entry and no temporary left");
+        }
+    }
+
     private String key(CorpusStore store) throws DatasetException {
         try (StoredCorpus c = store.open(text("char", "b.txt"), () -> false)) {
             return c.key();
