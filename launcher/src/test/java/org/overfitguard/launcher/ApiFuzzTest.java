@@ -24,24 +24,21 @@ import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.testing.Gen;
+import org.overfitguard.testing.Tries;
 
 /**
- * Property-based fuzzing of the REST APIs of the real trainer-service and monitor-service (their
+ * Generated-input fuzzing of the REST APIs of the real trainer-service and monitor-service (their
  * jars as processes, the real broker, real HTTP): well over 10,000 bodies per run, random JSON and
  * YAML, mutated valid specs, huge, deep, duplicate-key, trailing-garbage, wrong-type, unicode and
  * NUL bodies, and sweep grids. None may be answered 5xx; every 400 names fields that exist; a value
- * the docs call invalid is never accepted; the services stay live and their heap bounded.
+ * the docs call invalid is never accepted; the services stay live and their heap bounded. Plain
+ * JUnit 5 with seeded generators ({@link Gen}, {@link Tries}): a failure names the seed that replays it.
  */
 class ApiFuzzTest {
 
@@ -52,8 +49,9 @@ class ApiFuzzTest {
     private static final Set<String> FIELDS = specPaths();
     private static final AtomicInteger SENT = new AtomicInteger();
     private static final Map<Integer, AtomicInteger> STATUSES = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final long SEED = Tries.seed();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         Path repo = Path.of(System.getProperty("overfitguard.repo", "..")).toAbsolutePath().normalize();
         Path workdir = Files.createTempDirectory("fuzz-ensemble-");
@@ -61,12 +59,12 @@ class ApiFuzzTest {
         ensemble.start(List.of("trainer-service", "monitor-service"));
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws Exception {
         try {
             long heap = heapUsed("trainer-service");
-            System.out.printf(Locale.ROOT, "[fuzz] %d requests, statuses %s; trainer heap in use afterwards %d MiB%n", SENT.get(),
-                    new java.util.TreeMap<>(STATUSES), heap >> 20);
+            System.out.printf(Locale.ROOT, "[fuzz] seed %d: %d requests, statuses %s; trainer heap in use afterwards %d MiB%n", SEED,
+                    SENT.get(), new java.util.TreeMap<>(STATUSES), heap >> 20);
             assertTrue(SENT.get() >= 10_000, "at least 10,000 requests, was " + SENT.get());
             assertTrue(heap < 1536L << 20, "trainer heap bounded, was " + (heap >> 20) + " MiB");
             for (String s : List.of("trainer-service", "monitor-service")) {
@@ -79,16 +77,22 @@ class ApiFuzzTest {
 
     // --- trainer-service: POST /runs -------------------------------------------------------------
 
-    @Property(tries = 3600, shrinking = ShrinkingMode.BOUNDED)
-    void postRunsNeverAnswers5xxAndEvery400NamesRealFields(@ForAll("bodies") String body, @ForAll("contentTypes") String type) {
-        HttpResponse<String> r = post("/runs", type, body, ensemble.token());
-        check(r, body);
+    @Test
+    void postRunsNeverAnswers5xxAndEvery400NamesRealFields() {
+        Tries.run("POST /runs", SEED, 3600, random -> {
+            String body = bodies().next(random);
+            HttpResponse<String> r = post("/runs", contentTypes().next(random), body, ensemble.token());
+            check(r, body);
+        });
     }
 
     /** Values the README and the validator call invalid are refused, naming the field. */
-    @Property(tries = 1500)
-    void aDocumentedlyInvalidValueIsNeverAccepted(@ForAll("invalidValues") Map.Entry<String, Object> invalid,
-                                                 @ForAll("contentTypes") String type) {
+    @Test
+    void aDocumentedlyInvalidValueIsNeverAccepted() {
+        Tries.run("an invalid value", SEED, 1500, random -> invalidValueRefused(invalidValues().next(random), contentTypes().next(random)));
+    }
+
+    private static void invalidValueRefused(Map.Entry<String, Object> invalid, String type) {
         Object tree = nested(invalid.getKey(), invalid.getValue());
         String body = type.contains("yaml") ? yaml(tree) : Json.write(tree);
         HttpResponse<String> r = post("/runs", type.startsWith("application/json;") ? "application/json" : type, body, ensemble.token());
@@ -101,11 +105,15 @@ class ApiFuzzTest {
 
     // --- trainer-service: POST /sweeps -----------------------------------------------------------
 
-    @Property(tries = 1500, shrinking = ShrinkingMode.BOUNDED)
-    void postSweepsNeverAnswers5xx(@ForAll("grids") String grid, @ForAll("bodies") String body) {
-        HttpResponse<String> r = post("/sweeps?grid=" + URLEncoder.encode(grid, StandardCharsets.UTF_8), "application/yaml", body,
-                ensemble.token());
-        check(r, grid + " | " + body);
+    @Test
+    void postSweepsNeverAnswers5xx() {
+        Tries.run("POST /sweeps", SEED, 1500, random -> {
+            String grid = grids().next(random);
+            String body = bodies().next(random);
+            HttpResponse<String> r = post("/sweeps?grid=" + URLEncoder.encode(grid, StandardCharsets.UTF_8), "application/yaml", body,
+                    ensemble.token());
+            check(r, grid + " | " + body);
+        });
     }
 
     // --- trainer-service: POST /runs/{id}/generate and /runs/{id}/export ------------------------------
@@ -113,8 +121,12 @@ class ApiFuzzTest {
     static final Set<String> GENERATE_FIELDS = Set.of("prompt", "max_tokens", "temperature", "top_k", "seed", "step", "(body)");
 
     /** The body is read before the run is looked up, so an unknown run still exercises the whole parser. */
-    @Property(tries = 1000, shrinking = ShrinkingMode.BOUNDED)
-    void generateAndExportNeverAnswer5xx(@ForAll("generateBodies") String body, @ForAll("modelRunIds") String id) {
+    @Test
+    void generateAndExportNeverAnswer5xx() {
+        Tries.run("generate and export", SEED, 1000, random -> generateAndExport(generateBodies().next(random), modelRunIds().next(random)));
+    }
+
+    private static void generateAndExport(String body, String id) {
         HttpResponse<String> r = post("/runs/" + id + "/generate", "application/json", body, ensemble.token());
         if (r != null) {
             String shown = body.length() > 300 ? body.substring(0, 300) + "..." : body;
@@ -138,25 +150,25 @@ class ApiFuzzTest {
         assertTrue(e.statusCode() < 500, "5xx for export ?step=" + step + ": " + e.statusCode() + " " + e.body());
     }
 
-    @Provide
-    Arbitrary<String> generateBodies() {
-        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of("prompt", "max_tokens", "temperature", "top_k", "seed", "step"),
-                Arbitraries.strings().ofMaxLength(12));
-        Arbitrary<String> structured = Arbitraries.maps(keys, oddValues()).ofMaxSize(6).map(Json::write);
-        return Arbitraries.oneOf(structured, structured, bodies());
+    static Gen<String> generateBodies() {
+        Gen<String> keys = Gen.oneOf(Gen.of("prompt", "max_tokens", "temperature", "top_k", "seed", "step"), Gen.strings(12));
+        Gen<String> structured = Gen.maps(keys, oddValues(), 6).map(Json::write);
+        return Gen.oneOf(structured, structured, bodies());
     }
 
-    @Provide
-    Arbitrary<String> modelRunIds() {
-        return Arbitraries.oneOf(Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-").ofMinLength(1).ofMaxLength(40)
-                        .map(s -> "run-" + s),
-                Arbitraries.of("%2e%2e", "run-x%2Fy", "a".repeat(300), "%00"));
+    static Gen<String> modelRunIds() {
+        return Gen.oneOf(Gen.strings("abcdefghijklmnopqrstuvwxyz0123456789-", 1, 40).map(s -> "run-" + s),
+                Gen.of("%2e%2e", "run-x%2Fy", "a".repeat(300), "%00"));
     }
 
     // --- monitor-service and the read side -------------------------------------------------------
 
-    @Property(tries = 1200)
-    void readEndpointsNeverAnswer5xx(@ForAll("paths") String path, @ForAll("methods") String method) {
+    @Test
+    void readEndpointsNeverAnswer5xx() {
+        Tries.run("the read side", SEED, 1200, random -> readEndpoint(paths().next(random), methods().next(random)));
+    }
+
+    private static void readEndpoint(String path, String method) {
         for (String service : List.of("monitor-service", "trainer-service")) {
             // a lone '%' cannot be sent at all: the client refuses such a URI
             URI uri = URI.create(ensemble.url(service, "") + path.replaceAll("%(?![0-9A-Fa-f]{2})", "%25"));
@@ -210,155 +222,152 @@ class ApiFuzzTest {
 
     // --- generators --------------------------------------------------------------------------------
 
-    @Provide
-    Arbitrary<String> contentTypes() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Arbitraries.just("application/json")),
-                net.jqwik.api.Tuple.of(3, Arbitraries.of("application/yaml", "text/yaml", "application/x-yaml")),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of("text/plain", "application/x-www-form-urlencoded", "*/*",
-                        "application/json; charset=utf-16", "multipart/form-data; boundary=x")));
+    static Gen<String> contentTypes() {
+        return Gen.weighted(6, Gen.just("application/json"), 3, Gen.of("application/yaml", "text/yaml", "application/x-yaml"),
+                1, Gen.of("text/plain", "application/x-www-form-urlencoded", "*/*", "application/json; charset=utf-16",
+                        "multipart/form-data; boundary=x"));
     }
 
-    @Provide
-    Arbitrary<String> bodies() {
-        return Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(4, mutatedSpecs()),
-                net.jqwik.api.Tuple.of(2, jsonValues(4).map(Json::write)),
-                net.jqwik.api.Tuple.of(2, jsonValues(4).map(ApiFuzzTest::yaml)),
-                net.jqwik.api.Tuple.of(1, hostile()),
-                net.jqwik.api.Tuple.of(1, Arbitraries.strings().ofMaxLength(200)));
+    static Gen<String> bodies() {
+        return Gen.weighted(4, mutatedSpecs(), 2, jsonValues(4).map(Json::write), 2, jsonValues(4).map(ApiFuzzTest::yaml),
+                1, hostile(), 1, Gen.strings(200));
     }
 
     /** A valid spec with one field set to something else: another type, an edge value, a huge or odd string. */
-    private Arbitrary<String> mutatedSpecs() {
-        List<String> paths = List.copyOf(FIELDS);
-        return Combinators.combine(Arbitraries.of(paths), oddValues(), Arbitraries.integers().between(0, 3))
-                .as((path, value, form) -> {
-                    Object tree = nested(path, value);
-                    String json = Json.write(tree);
-                    return switch (form) {
-                        case 0 -> json;
-                        case 1 -> yaml(tree);
-                        case 2 -> json.replaceFirst("\\{", "{\"seed\":1,"); // a second key, maybe a duplicate
-                        default -> json + (value instanceof String s ? s : " trailing");
-                    };
-                });
+    private static Gen<String> mutatedSpecs() {
+        Gen<String> paths = Gen.of(List.copyOf(FIELDS));
+        Gen<Object> values = oddValues();
+        return r -> {
+            String path = paths.next(r);
+            Object value = values.next(r);
+            Object tree = nested(path, value);
+            String json = Json.write(tree);
+            return switch (r.nextInt(4)) {
+                case 0 -> json;
+                case 1 -> yaml(tree);
+                case 2 -> json.replaceFirst("\\{", "{\"seed\":1,"); // a second key, maybe a duplicate
+                default -> json + (value instanceof String s ? s : " trailing");
+            };
+        };
     }
 
-    private static Arbitrary<Object> oddValues() {
-        return Arbitraries.oneOf(
-                Arbitraries.integers().map(i -> (Object) i),
-                Arbitraries.longs().map(l -> (Object) l),
-                Arbitraries.doubles().map(d -> (Object) d),
-                Arbitraries.of(0, -1, 1, 2, 48, 49, 4096, 4097, Integer.MAX_VALUE, Long.MAX_VALUE, 1e308, -0.0, 0.999999, 1.0)
+    private static Gen<Object> oddValues() {
+        return Gen.oneOf(
+                Gen.ints().map(i -> (Object) i),
+                Gen.longs().map(l -> (Object) l),
+                Gen.doubles().map(d -> (Object) (Double.isFinite(d) ? d : 0.5)),
+                Gen.of(0, -1, 1, 2, 48, 49, 4096, 4097, Integer.MAX_VALUE, Long.MAX_VALUE, 1e308, -0.0, 0.999999, 1.0)
                         .map(v -> (Object) v),
-                Arbitraries.of("NaN", "Infinity", "-Infinity", "", " ", "null", "true", "pre", "post", "rmsnorm", "char", "gpt2",
+                Gen.of("NaN", "Infinity", "-Infinity", "", " ", "null", "true", "pre", "post", "rmsnorm", "char", "gpt2",
                         "../../etc/passwd", "/etc/passwd", "a\u0000b", "\u202Eevil", "\uD83D\uDE00", "\uD800", "x".repeat(5000))
                         .map(v -> (Object) v),
-                Arbitraries.just((Object) null),
-                Arbitraries.just((Object) List.of(1, 2)),
-                Arbitraries.just((Object) Map.of("a", 1)),
-                Arbitraries.strings().ofMaxLength(40).map(v -> (Object) v));
+                Gen.just((Object) null),
+                Gen.just((Object) List.of(1, 2)),
+                Gen.just((Object) Map.of("a", 1)),
+                Gen.strings(40).map(v -> (Object) v));
     }
 
     /** Arbitrary JSON values: objects with spec-like and random keys, arrays, scalars. */
-    private static Arbitrary<Object> jsonValues(int depth) {
-        Arbitrary<Object> scalar = Arbitraries.oneOf(oddValues(), Arbitraries.of(true, false).map(b -> (Object) b));
+    private static Gen<Object> jsonValues(int depth) {
+        Gen<Object> scalar = Gen.oneOf(oddValues(), Gen.of(true, false).map(b -> (Object) b));
         if (depth == 0) {
             return scalar;
         }
-        Arbitrary<String> keys = Arbitraries.oneOf(Arbitraries.of(List.copyOf(topLevelAndLeafNames())), Arbitraries.strings().ofMaxLength(12));
-        return Arbitraries.oneOf(scalar,
-                Arbitraries.maps(keys, jsonValues(depth - 1)).ofMaxSize(5).map(m -> (Object) m),
-                jsonValues(depth - 1).list().ofMaxSize(4).map(l -> (Object) l));
+        Gen<String> keys = Gen.oneOf(Gen.of(List.copyOf(topLevelAndLeafNames())), Gen.strings(12));
+        Gen<Object> inner = jsonValues(depth - 1);
+        return Gen.oneOf(scalar, Gen.maps(keys, inner, 5).map(m -> (Object) m), inner.list(0, 4).map(l -> (Object) l));
     }
 
     /** Bodies built to hurt a parser: size, depth, numbers, duplicates, trailing bytes, encodings, NULs. */
-    private static Arbitrary<String> hostile() {
-        return Arbitraries.oneOf(
-                Arbitraries.integers().between(500, 6000).map(n -> "[".repeat(n) + "]".repeat(n)),
-                Arbitraries.integers().between(500, 6000).map(n -> "{\"a\":".repeat(n) + "1" + "}".repeat(n)),
-                Arbitraries.integers().between(100, 3000).map(n -> "a:\n" + " - ".repeat(n)),
-                Arbitraries.integers().between(60, 5000).map(n -> "{\"seed\":" + "9".repeat(n) + "}"),
-                Arbitraries.integers().between(1, 400_000).map(n -> "{\"name\":\"" + "x".repeat(n) + "\"}"),
-                Arbitraries.just("{\"seed\":1,\"seed\":2}"),
-                Arbitraries.just("seed: 1\nseed: 2\n"),
-                Arbitraries.just("{\"seed\":1} junk"),
-                Arbitraries.just("{}{}"),
-                Arbitraries.just("seed: 1\n---\nseed: 2\n"),
-                Arbitraries.just("a: &a [x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c]\n"),
-                Arbitraries.just("!!java.lang.Runtime {}"),
-                Arbitraries.just("{\"data\":{\"source\":\"file\",\"path\":\"a\\u0000b\"}}"),
-                Arbitraries.just("\uFEFF{\"seed\":1}"),
-                Arbitraries.just("{\"seed\":1e99999}"),
-                Arbitraries.just("{\"model\":{\"layers\":1.5}}"),
-                Arbitraries.just("{\"training\":{\"batch_size\":4096,\"max_steps\":500000}}"),
-                Arbitraries.just("{\"model\":{\"width\":4096,\"layers\":48,\"block_size\":4096}}"));
+    private static Gen<String> hostile() {
+        return Gen.oneOf(
+                Gen.ints(500, 6000).map(n -> "[".repeat(n) + "]".repeat(n)),
+                Gen.ints(500, 6000).map(n -> "{\"a\":".repeat(n) + "1" + "}".repeat(n)),
+                Gen.ints(100, 3000).map(n -> "a:\n" + " - ".repeat(n)),
+                Gen.ints(60, 5000).map(n -> "{\"seed\":" + "9".repeat(n) + "}"),
+                Gen.ints(1, 400_000).map(n -> "{\"name\":\"" + "x".repeat(n) + "\"}"),
+                Gen.of("{\"seed\":1,\"seed\":2}", "seed: 1\nseed: 2\n", "{\"seed\":1} junk", "{}{}", "seed: 1\n---\nseed: 2\n",
+                        "a: &a [x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c]\n",
+                        "!!java.lang.Runtime {}", "{\"data\":{\"source\":\"file\",\"path\":\"a\\u0000b\"}}", "\uFEFF{\"seed\":1}",
+                        "{\"seed\":1e99999}", "{\"model\":{\"layers\":1.5}}", "{\"training\":{\"batch_size\":4096,\"max_steps\":500000}}",
+                        "{\"model\":{\"width\":4096,\"layers\":48,\"block_size\":4096}}"));
     }
 
-    @Provide
-    Arbitrary<String> grids() {
-        Arbitrary<String> path = Arbitraries.oneOf(Arbitraries.of(List.copyOf(FIELDS)), Arbitraries.of(".", "..", "model.", ".model",
-                "model..layers", "model", "a.b.c.d.e.f.g", "regularization.dropout"), Arbitraries.strings().ofMaxLength(20));
-        Arbitrary<String> values = Arbitraries.oneOf(Arbitraries.strings().withChars("0123456789.,-eE").ofMaxLength(30),
-                Arbitraries.of("0,0.1", "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33",
-                        "pre,post", "{\"a\":1}", "", ",", "null"));
-        Arbitrary<String> axis = Combinators.combine(path, values).as((p, v) -> p + "=" + v);
-        return Arbitraries.oneOf(axis.list().ofMinSize(1).ofMaxSize(6).map(l -> String.join(";", l)),
-                Arbitraries.strings().ofMaxLength(100), Arbitraries.integers().between(1, 20).map(n -> "training.seed=1,2;".repeat(n)),
-                Arbitraries.just("x".repeat(5000)));
+    static Gen<String> grids() {
+        Gen<String> path = Gen.oneOf(Gen.of(List.copyOf(FIELDS)), Gen.of(".", "..", "model.", ".model", "model..layers", "model",
+                "a.b.c.d.e.f.g", "regularization.dropout"), Gen.strings(20));
+        Gen<String> values = Gen.oneOf(Gen.strings("0123456789.,-eE", 0, 30), Gen.of("0,0.1",
+                "1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33", "pre,post", "{\"a\":1}", "",
+                ",", "null"));
+        Gen<String> axis = Gen.combine(path, values, (p, v) -> p + "=" + v);
+        return Gen.oneOf(axis.list(1, 6).map(l -> String.join(";", l)), Gen.strings(100),
+                Gen.ints(1, 20).map(n -> "training.seed=1,2;".repeat(n)), Gen.just("x".repeat(5000)));
     }
 
-    @Provide
-    Arbitrary<String> paths() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().withChars("abcdefghijklmnopqrstuvwxyz0123456789-_.%").ofMaxLength(80)
-                        .map(id -> "/api/runs/" + id),
-                Arbitraries.strings().withChars("abc-%.").ofMaxLength(80).map(id -> "/runs/" + id),
-                Arbitraries.of("/api/runs", "/api/runs/", "/api/runs?limit=-1", "/api/services", "/api/runs/%00", "/api/runs/..%2F..",
+    static Gen<String> paths() {
+        return Gen.oneOf(
+                Gen.strings("abcdefghijklmnopqrstuvwxyz0123456789-_.%", 0, 80).map(id -> "/api/runs/" + id),
+                Gen.strings("abc-%.", 0, 80).map(id -> "/runs/" + id),
+                Gen.of("/api/runs", "/api/runs/", "/api/runs?limit=-1", "/api/services", "/api/runs/%00", "/api/runs/..%2F..",
                         "/runs", "/runs/%2e%2e", "/q/health", "/q/metrics", "/q/openapi", "/api/runs/" + "a".repeat(5000), "/index.html",
                         "/run.html?id=%3Cscript%3E", "/api/stream/x", "/nothing"));
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+    static Gen<String> methods() {
+        return Gen.of("GET", "GET", "GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD");
+    }
+
+    private static Gen<Integer> atMost(int max) {
+        return Gen.ints(Integer.MIN_VALUE, max);
+    }
+
+    private static Gen<Integer> atLeast(int min) {
+        return Gen.ints(min, Integer.MAX_VALUE);
+    }
+
+    private static Gen<Double> below(double max) {
+        return Gen.oneOf(Gen.doubles(-1e6, max), Gen.just(-Double.MAX_VALUE));
+    }
+
+    private static Gen<Double> from(double min) {
+        return Gen.oneOf(Gen.doubles(min, 1e6), Gen.just(Double.MAX_VALUE));
     }
 
     /** Field paths with a value the docs call invalid (README ranges, RunSpecValidator). */
-    @Provide
-    Arbitrary<Map.Entry<String, Object>> invalidValues() {
-        return Arbitraries.oneOf(
-                entry("model.layers", Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().between(49, 100_000))),
-                entry("model.heads", Arbitraries.integers().lessOrEqual(0)),
-                entry("model.width", Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(7), Arbitraries.integers().greaterOrEqual(4097))),
-                entry("model.block_size", Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(3), Arbitraries.integers().greaterOrEqual(4097))),
-                entry("regularization.dropout.attention", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterOrEqual(1))),
-                entry("regularization.label_smoothing", Arbitraries.doubles().greaterOrEqual(1)),
-                entry("regularization.weight_decay", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterThan(10))),
-                entry("optimizer.learning_rate", Arbitraries.oneOf(Arbitraries.doubles().lessOrEqual(0), Arbitraries.doubles().greaterThan(1))),
-                entry("optimizer.beta1", Arbitraries.doubles().greaterOrEqual(1)),
-                entry("training.batch_size", Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().greaterOrEqual(4097))),
-                entry("training.max_steps", Arbitraries.integers().lessOrEqual(0)),
-                entry("training.metrics_every", Arbitraries.integers().greaterOrEqual(1001)),
-                entry("early_stopping.patience", Arbitraries.oneOf(Arbitraries.integers().lessOrEqual(0), Arbitraries.integers().greaterOrEqual(1001))),
-                entry("evaluation.sample_temperature", Arbitraries.oneOf(Arbitraries.doubles().lessOrEqual(0), Arbitraries.doubles().greaterThan(10))),
-                entry("data.held_out_fraction", Arbitraries.oneOf(Arbitraries.doubles().lessOrEqual(0), Arbitraries.doubles().greaterThan(0.5))),
-                entry("data.source", Arbitraries.of("url", "http", "s3", "FILEX")),
-                entry("data.split", Arbitraries.of("head", "randomly", "", "TAIL ")),
-                entry("data.heldout_path", Arbitraries.of("../valid.txt", "/etc/passwd", "a/../../b", "", "x\u0000y")),
-                entry("model.norm", Arbitraries.of("middle", "layernorm", "pre-ln", "")),
-                entry("model.norm_kind", Arbitraries.of("batchnorm", "pre", "rms", "")),
-                entry("model.residual", Arbitraries.of("yes", "1", "on")),
-                entry("regularization.dropout.heads", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterOrEqual(1))),
-                entry("regularization.dropout.mlp", Arbitraries.oneOf(Arbitraries.doubles().lessThan(0), Arbitraries.doubles().greaterOrEqual(1))),
-                entry("regularization.weight_decay_mode", Arbitraries.of("adamw", "L3", "", "decay")),
-                entry("regularization.label_smoothing_mode", Arbitraries.of("all", "uniformly", "", "other")),
-                entry("tokenizer.kind", Arbitraries.of("word", "bpe", "", "unigram")),
-                entry("name", Arbitraries.of("", " ", "x".repeat(81), "a\u0000b", "tab\u0007bell")));
+    static Gen<Map.Entry<String, Object>> invalidValues() {
+        return Gen.oneOf(
+                entry("model.layers", Gen.oneOf(atMost(0), Gen.ints(49, 100_000))),
+                entry("model.heads", atMost(0)),
+                entry("model.width", Gen.oneOf(atMost(7), atLeast(4097))),
+                entry("model.block_size", Gen.oneOf(atMost(3), atLeast(4097))),
+                entry("regularization.dropout.attention", Gen.oneOf(below(0), from(1))),
+                entry("regularization.label_smoothing", from(1)),
+                entry("regularization.weight_decay", Gen.oneOf(below(0), from(Math.nextUp(10.0)))),
+                entry("optimizer.learning_rate", Gen.oneOf(below(Math.nextUp(0.0)).map(d -> Math.min(d, 0.0)), from(Math.nextUp(1.0)))),
+                entry("optimizer.beta1", from(1)),
+                entry("training.batch_size", Gen.oneOf(atMost(0), atLeast(4097))),
+                entry("training.max_steps", atMost(0)),
+                entry("training.metrics_every", atLeast(1001)),
+                entry("early_stopping.patience", Gen.oneOf(atMost(0), atLeast(1001))),
+                entry("evaluation.sample_temperature", Gen.oneOf(below(Math.nextUp(0.0)).map(d -> Math.min(d, 0.0)), from(Math.nextUp(10.0)))),
+                entry("data.held_out_fraction", Gen.oneOf(below(Math.nextUp(0.0)).map(d -> Math.min(d, 0.0)), from(Math.nextUp(0.5)))),
+                entry("data.source", Gen.of("url", "http", "s3", "FILEX")),
+                entry("data.split", Gen.of("head", "randomly", "", "TAIL ")),
+                entry("data.format", Gen.of("csv", "json", "", "parquet")),
+                entry("data.text_field", Gen.of("", "x".repeat(257), "a\u0000b")),
+                entry("data.heldout_path", Gen.of("../valid.txt", "/etc/passwd", "a/../../b", "", "x\u0000y")),
+                entry("model.norm", Gen.of("middle", "layernorm", "pre-ln", "")),
+                entry("model.norm_kind", Gen.of("batchnorm", "pre", "rms", "")),
+                entry("model.residual", Gen.of("yes", "1", "on")),
+                entry("regularization.dropout.heads", Gen.oneOf(below(0), from(1))),
+                entry("regularization.dropout.mlp", Gen.oneOf(below(0), from(1))),
+                entry("regularization.weight_decay_mode", Gen.of("adamw", "L3", "", "decay")),
+                entry("regularization.label_smoothing_mode", Gen.of("all", "uniformly", "", "other")),
+                entry("tokenizer.kind", Gen.of("word", "bpe", "", "unigram")),
+                entry("name", Gen.of("", " ", "x".repeat(81), "a\u0000b", "tab\u0007bell")));
     }
 
-    private static Arbitrary<Map.Entry<String, Object>> entry(String field, Arbitrary<?> values) {
+    private static Gen<Map.Entry<String, Object>> entry(String field, Gen<?> values) {
         return values.map(v -> Map.entry(field, (Object) v));
     }
 

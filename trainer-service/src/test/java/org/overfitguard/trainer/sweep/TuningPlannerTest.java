@@ -10,10 +10,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.constraints.DoubleRange;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 import org.overfitguard.contracts.events.AshaMode;
 import org.overfitguard.contracts.events.AshaSchedule;
@@ -21,6 +17,8 @@ import org.overfitguard.contracts.json.Json;
 import org.overfitguard.contracts.spec.FieldError;
 import org.overfitguard.contracts.spec.InvalidRunSpecException;
 import org.overfitguard.contracts.spec.RunSpec;
+import org.overfitguard.testing.Gen;
+import org.overfitguard.testing.Tries;
 
 /** Tuning bodies: what each scheduler expands into, and every way a body can be wrong, named by field. */
 class TuningPlannerTest {
@@ -168,10 +166,13 @@ class TuningPlannerTest {
         assertEquals("at most 1000000 training steps in all (27 trials of up to 90000 steps would be 2430000)", f.allowed());
     }
 
-    @Property(tries = 200)
-    void drawsStayInTheirRanges(@ForAll long seed, @ForAll @IntRange(min = -6, max = -2) int exponent,
-                                @ForAll @DoubleRange(min = 1.01, max = 100) double ratio, @ForAll @IntRange(min = 1, max = 40) int trials)
-            throws Exception {
+    @Test
+    void drawsStayInTheirRanges() {
+        Tries.run("draws in range", Tries.seed(), 200, random -> drawsStayInTheirRanges(Gen.longs().next(random),
+                Gen.ints(-6, -2).next(random), Gen.doubles(1.01, 100).next(random), Gen.ints(1, 40).next(random)));
+    }
+
+    private static void drawsStayInTheirRanges(long seed, int exponent, double ratio, int trials) throws Exception {
         double low = Math.pow(10, exponent);
         double high = low * ratio;
         TuningPlanner.Plan p = plan("""
