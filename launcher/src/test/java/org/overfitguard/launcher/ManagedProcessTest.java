@@ -50,13 +50,16 @@ class ManagedProcessTest {
     void theEndOfAnEarlierLifeDoesNotFailTheWaitOfTheNext() throws Exception {
         Path marker = dir.resolve("second-life");
         Path go = dir.resolve("go");
-        // First life: exits at once, but a background child keeps its output open until the file "go"
-        // exists, then removes it and closes the output. Second life: creates "go", waits until it is
-        // gone (the first life's output has ended while this life's wait is open), then prints ready.
+        // First life: writes the marker, says so, and exits, but a background child keeps its output open
+        // until the file "go" exists, then removes it and closes the output. Second life: creates "go",
+        // waits until it is gone (the first life's output has ended while this life's wait is open), then
+        // prints ready. The second life starts only once the first said its marker is written: started
+        // before, it took the first life's branch too and exited (the race CI once caught).
         ManagedProcess p = shell("if [ -e " + marker + " ]; then touch " + go + "; while [ -e " + go + " ]; do sleep 0.05; done;"
                 + " sleep 1; echo ready; exec sleep 600;"
-                + " else touch " + marker + "; ( while [ ! -e " + go + " ]; do sleep 0.05; done; rm " + go + " ) & exit 0; fi");
-        p.start();
+                + " else touch " + marker + "; echo first; ( while [ ! -e " + go + " ]; do sleep 0.05; done; rm " + go + " ) & exit 0; fi");
+        assertEquals("first", p.startAndAwaitLine("first"::equals, LONG));
+        assertTrue(Files.exists(marker));
         try {
             assertEquals("ready", p.startAndAwaitLine("ready"::equals, LONG));
         } finally {
