@@ -199,7 +199,7 @@ public final class LocalEnsemble implements AutoCloseable {
             List<String> command = new ArrayList<>(List.of(Layout.java().toString(), "-Xmx1g"));
             command.addAll(JVM_OPTIONS);
             command.addAll(List.of("-jar", layout.brokerJar().toString(), "--port", String.valueOf(ports.kafka()),
-                    "--data-dir", workdir.resolve("kafka").toString()));
+                    "--data-dir", workdir.resolve("kafka").toString(), "--exit-with-stdin"));
             broker = new ManagedProcess("kafka", command,
                     Map.of(),
                     workdir.resolve("logs").resolve("kafka.log"));
@@ -322,7 +322,8 @@ public final class LocalEnsemble implements AutoCloseable {
                 "-Dquarkus.http.host=127.0.0.1", // nobody else on the network can reach them
                 "-Dquarkus.http.port=" + url(service, "").getPort(),
                 "-Dkafka.bootstrap.servers=" + bootstrapServers(),
-                "-Dai.djl.offline=true"));
+                "-Dai.djl.offline=true",
+                "-Doverfitguard.exit-with-stdin=true")); // a launcher killed by SIGKILL takes its services along (StdinLifeline)
         c.addAll(JVM_OPTIONS);
         switch (base) {
             case "trainer-service" -> {

@@ -5,9 +5,9 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * A driver process for {@link EnsembleExitTest}: a local ensemble with only its broker started,
- * and no close of its own; it waits until it is told to exit.
- * Arguments: the repository root and a working directory.
+ * A driver process for {@link EnsembleExitTest}: a local ensemble with only its broker started (and
+ * the services named after the two arguments), and no close of its own; it waits until it is told
+ * to exit. Arguments: the repository root, a working directory, then services to start.
  */
 public final class BrokerOnlyEnsemble {
 
@@ -19,7 +19,11 @@ public final class BrokerOnlyEnsemble {
         LocalEnsemble ensemble = new LocalEnsemble(new Layout(Path.of(args[0])), workdir, LocalEnsemble.Ports.free(),
                 Files.createDirectories(workdir.resolve("data")), line -> {
                 });
-        ensemble.startBroker();
+        if (args.length > 2) {
+            ensemble.start(java.util.Arrays.asList(args).subList(2, args.length));
+        } else {
+            ensemble.startBroker();
+        }
         System.out.println("broker ready");
         System.out.flush();
         new CountDownLatch(1).await(); // until SIGTERM: only the ensemble's own exit hook stops the broker
