@@ -203,11 +203,33 @@ public final class LocalEnsemble implements AutoCloseable {
             broker = new ManagedProcess("kafka", command,
                     Map.of(),
                     workdir.resolve("logs").resolve("kafka.log"));
-            supervisor.watch("kafka", broker, this::startBroker, null);
+            supervisor.watch("kafka", broker, this::startBroker, this::brokerProblem);
         }
         broker.startAndAwaitLine(line -> line.startsWith("bootstrap.servers="), READY_TIMEOUT);
         createStaticTopics();
         supervisor.release("kafka");
+    }
+
+    /** The broker's liveness: it answers a metadata request within 5 s (a frozen broker accepts connections and answers nothing). */
+    private String brokerProblem() {
+        Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers(), "request.timeout.ms", "5000",
+                "default.api.timeout.ms", "5000", "socket.connection.setup.timeout.ms", "2000"));
+        try {
+            admin.describeCluster().nodes().get(6, java.util.concurrent.TimeUnit.SECONDS);
+            return null;
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            return "no metadata: " + e.getClass().getSimpleName();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            admin.close(Duration.ofSeconds(1));
+        }
+    }
+
+    /** The process id of a component (a service or "kafka"), as it runs now. */
+    public long pid(String component) {
+        return (component.equals("kafka") ? broker : services.get(component)).pid();
     }
 
     /** The static topics, with their partition count, as the k8s KafkaTopics declare them. */
@@ -249,6 +271,18 @@ public final class LocalEnsemble implements AutoCloseable {
      */
     public void crash(String component) throws InterruptedException {
         (component.equals("kafka") ? broker : services.get(component)).kill();
+    }
+
+    /**
+     * SIGSTOP as a fault: the component stays alive and answers nothing (a hung JVM, a node under
+     * swap); the supervisor must see it is not live and replace it. {@code component}: a service or "kafka".
+     */
+    public void freeze(String component) throws IOException, InterruptedException {
+        long pid = (component.equals("kafka") ? broker : services.get(component)).pid();
+        int exit = new ProcessBuilder("kill", "-STOP", String.valueOf(pid)).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill -STOP " + pid + " exited with " + exit);
+        }
     }
 
     public void stopService(String service) {

@@ -17,8 +17,10 @@ import java.util.function.Consumer;
 /**
  * What Kubernetes does for a pod, done for the local processes: a component that exits while it
  * should run is started again with backoff (1 s, doubling, at most 5 times in a row; the count
- * resets after a minute up), and one whose liveness check (/q/health/live) fails three times in a
- * row is killed and so restarted too. Every step is said on the terminal:
+ * resets after a minute up), and one whose liveness check (a service's /q/health/live, the broker's
+ * metadata) fails three times in a row is killed with SIGKILL and so restarted too: a process frozen
+ * with SIGSTOP (alive, answering nothing, deaf to SIGTERM) is replaced as a dead one is. Every step
+ * is said on the terminal:
  * {@code trainer-service died (exit 137); restarting (1/5)}.
  *
  * <p>A component stopped on purpose ({@link #hold}) is left alone until {@link #release}d.
@@ -31,6 +33,12 @@ final class ProcessSupervisor implements AutoCloseable {
     static final Duration POLL = Duration.ofMillis(500);
     static final Duration LIVENESS_EVERY = Duration.ofSeconds(5);
     static final int LIVENESS_FAILURES = 3;
+
+    /** A liveness check: null when the component answers, else what is wrong; it must return within seconds. */
+    @FunctionalInterface
+    interface Probe {
+        String problem();
+    }
 
     /** How to bring a component back: start it and wait until it is ready. */
     @FunctionalInterface
@@ -45,7 +53,7 @@ final class ProcessSupervisor implements AutoCloseable {
     private final class Watched {
         final ManagedProcess process;
         final Restart restart;
-        final URI liveness;
+        final Probe liveness;
         /** Held from the start: a component is supervised once it was ready ({@link #release}). */
         volatile boolean held = true;
         volatile boolean restarting;
@@ -55,7 +63,7 @@ final class ProcessSupervisor implements AutoCloseable {
         volatile Instant lastLivenessCheck = Instant.EPOCH;
         volatile int livenessFailures;
 
-        Watched(ManagedProcess process, Restart restart, URI liveness) {
+        Watched(ManagedProcess process, Restart restart, Probe liveness) {
             this.process = process;
             this.restart = restart;
             this.liveness = liveness;
@@ -81,8 +89,13 @@ final class ProcessSupervisor implements AutoCloseable {
         thread.start();
     }
 
-    /** Watches a component from its first {@link #release} (when it is ready); {@code liveness} may be null (the broker has no HTTP). */
+    /** Watches a service from its first {@link #release} (when it is ready), its liveness by HTTP. */
     void watch(String name, ManagedProcess process, Restart restart, URI liveness) {
+        watch(name, process, restart, () -> livenessProblem(liveness));
+    }
+
+    /** Watches a component from its first {@link #release}; {@code liveness} null: only whether it runs. */
+    void watch(String name, ManagedProcess process, Restart restart, Probe liveness) {
         watched.put(name, new Watched(process, restart, liveness));
     }
 
@@ -138,7 +151,7 @@ final class ProcessSupervisor implements AutoCloseable {
         }
         if (w.liveness != null && Instant.now().isAfter(w.lastLivenessCheck.plus(LIVENESS_EVERY))) {
             w.lastLivenessCheck = Instant.now();
-            String problem = livenessProblem(w.liveness);
+            String problem = w.liveness.problem();
             w.livenessFailures = problem == null ? 0 : w.livenessFailures + 1;
             if (w.livenessFailures >= LIVENESS_FAILURES) {
                 say.accept(name + " is not live (" + problem + ", " + LIVENESS_FAILURES + " checks in a row); killing it");
