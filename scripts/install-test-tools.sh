@@ -8,6 +8,9 @@
 #                 scripts/images-smoke.sh (launcher's ImagesSmokeIT) runs the ensemble from them
 #   @asyncapi/parser - validates docs/asyncapi.yaml (npm, pinned in tools/asyncapi/package-lock.json)
 #   gcc       - lm's build compiles the MKL dispatch shim (lm/src/main/c) with cc; most machines have it
+#   a Python virtual environment with pip's torch, transformers, safetensors, numpy and tensorboard
+#             (the reference implementations that read our exports), under ~/.cache/overfit-guard/test-venv
+#             or $OVERFITGUARD_TEST_VENV; never the system Python's site-packages
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,4 +34,14 @@ fi
 if [ ! -d tools/asyncapi/node_modules/@asyncapi/parser ]; then
   echo "installing the AsyncAPI parser (npm ci)"
   (cd tools/asyncapi && npm ci --silent --no-audit --no-fund)
+fi
+
+venv=${OVERFITGUARD_TEST_VENV:-$HOME/.cache/overfit-guard/test-venv}
+if ! "$venv/bin/python" -c 'import torch, transformers, safetensors, numpy, tensorboard' >/dev/null 2>&1; then
+  echo "installing torch, transformers, safetensors, numpy and tensorboard into $venv (pip)"
+  # --retries 0: a machine without PyPI falls through to its configured mirror at once
+  if ! { python3 -m venv "$venv" && "$venv/bin/pip" install -q --retries 0 --timeout 10 "torch==2.13.0+cpu" "transformers==5.18.0" \
+      "safetensors==0.8.0" numpy tensorboard; }; then
+    echo "pip could not install them: the tests that need them (TransformersRoundTripTest) skip and say so" >&2
+  fi
 fi

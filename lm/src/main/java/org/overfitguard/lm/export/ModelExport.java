@@ -180,9 +180,19 @@ public final class ModelExport {
         Files.writeString(dir.resolve(TOKENIZER), Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(t));
     }
 
-    /** The model in an export directory, rebuilt for this project (the round trip of {@link #write}). */
+    /**
+     * The model in an export directory, rebuilt for this project: the round trip of {@link #write},
+     * and a directory {@code transformers} wrote with {@code save_pretrained} for a GPT-2 whose
+     * computation ours is. A config.json of another function (another activation, LayerNorm epsilon,
+     * hidden width, or attention scaling) is refused naming the field: loaded anyway, it would compute
+     * something else.
+     */
     public static GptModel read(Path dir, Device device) throws IOException {
         JsonNode c = Json.mapper().readTree(Files.readString(dir.resolve(CONFIG)));
+        List<String> other = otherFunction(c);
+        if (!other.isEmpty()) {
+            throw new IOException(dir.resolve(CONFIG) + " describes a model this project does not compute: " + String.join("; ", other));
+        }
         ModelSpec architecture = ModelSpec.of(c.path("n_layer").asInt(), c.path("n_head").asInt(), c.path("n_embd").asInt(),
                 c.path("n_positions").asInt()).withNorm(
                 ModelSpec.NormPlacement.valueOf(c.path("overfit_guard_norm").asText("pre").toUpperCase(java.util.Locale.ROOT)),
@@ -209,6 +219,29 @@ public final class ModelExport {
             throw e;
         }
         return model;
+    }
+
+    /** What in a GPT-2 config.json makes its function differ from ours, each naming the field. */
+    static List<String> otherFunction(JsonNode c) {
+        List<String> why = new ArrayList<>();
+        if (!c.path("model_type").asText("gpt2").equals("gpt2")) {
+            why.add("model_type " + c.path("model_type").asText() + " (gpt2 is read)");
+        }
+        String activation = c.path("activation_function").asText("gelu_new");
+        if (!activation.equals("gelu")) {
+            why.add("activation_function " + activation + " (the exact GELU, gelu, is what this project computes)");
+        }
+        double eps = c.path("layer_norm_epsilon").asDouble(1e-5);
+        if (Math.abs(eps - 1e-5) > 1e-12) {
+            why.add("layer_norm_epsilon " + eps + " (1e-5)");
+        }
+        if (c.hasNonNull("n_inner") && c.path("n_inner").asInt() != 4 * c.path("n_embd").asInt()) {
+            why.add("n_inner " + c.path("n_inner").asInt() + " (4 x n_embd)");
+        }
+        if (!c.path("scale_attn_weights").asBoolean(true) || c.path("scale_attn_by_inverse_layer_idx").asBoolean(false)) {
+            why.add("an attention scaling other than 1 / sqrt(head size)");
+        }
+        return why;
     }
 
     /** The files of an export directory with their sizes and SHA-256, the card last. */
