@@ -31,6 +31,10 @@ public interface DataConfig {
     @WithDefault("16777216")
     int maxDocumentBytes();
 
+    /** Batch streams that run at once (a thread and a dataset each); more wait for a free one. */
+    @WithDefault("32")
+    int maxStreams();
+
     /** What one run's held-out topic may hold: a larger evaluation set (evaluation.max_tokens) fails the run naming both. */
     @WithDefault("536870912")
     long maxHeldoutBytes();

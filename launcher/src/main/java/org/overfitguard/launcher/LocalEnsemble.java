@@ -357,7 +357,8 @@ public final class LocalEnsemble implements AutoCloseable {
                 "-Dquarkus.http.port=" + url(service, "").getPort(),
                 "-Dkafka.bootstrap.servers=" + bootstrapServers(),
                 "-Dai.djl.offline=true",
-                "-Doverfitguard.exit-with-stdin=true")); // a launcher killed by SIGKILL takes its services along (StdinLifeline)
+                "-Doverfitguard.exit-with-stdin=true", // a launcher killed by SIGKILL takes its services along (StdinLifeline)
+                "-XX:+ExitOnOutOfMemoryError")); // as the images run: an OOM anywhere ends the process, and the supervisor restarts it
         c.addAll(JVM_OPTIONS);
         switch (base) {
             case "trainer-service" -> {

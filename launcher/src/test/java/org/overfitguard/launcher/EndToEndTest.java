@@ -139,39 +139,27 @@ class EndToEndTest {
                 killedAt, resumedFrom, run.crossEntropyByStep().size());
     }
 
+    /**
+     * The evaluator SIGKILLed twice in one run: first while checkpoints arrive (two are evaluated only
+     * after its restart, from the replayed state), then after it decided to stop (its EvaluationCompleted
+     * says so) and before its StopRequested got through: the brokers refuse control's records
+     * meanwhile, so the kill falls between the two sends every time. Restarted, it says the stop again
+     * from what the evaluations topic holds, and the run ends with the uninterrupted run's decision and
+     * held-out losses. Before, the replay restored "stopped", nothing told the trainer, and the run
+     * trained on to max_steps.
+     */
     @Test
     @Order(4)
-    void anEvaluatorRestartMakesTheSameEarlyStopDecision() throws Exception {
+    void anEvaluatorKilledTwiceEvenBetweenItsDecisionAndTheStopMakesTheSameEarlyStopDecision() throws Exception {
         RunTracker base = baseline();
         RunTracker run = watcher.track(submitter.submit(overfit));
         await(run, r -> ok(r).size() >= 2, "two evaluations");
         int checkpointsBefore = run.checkpoints().size();
         ensemble.kill("evaluator-service");
         await(run, r -> r.checkpoints().size() >= checkpointsBefore + 2, "two checkpoints while the evaluator is away");
-        ensemble.startService("evaluator-service");
-        assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
-
-        assertSameDecision(base, run);
-        Map<Long, Double> expected = heldOutByStep(base);
-        Map<Long, Double> actual = heldOutByStep(run);
-        expected.forEach((step, loss) -> assertEquals(loss, actual.get(step), 1e-9, "held-out loss at step " + step));
-    }
-
-    /**
-     * The evaluator decided to stop (its EvaluationCompleted says so) and was SIGKILLed before its
-     * StopRequested got through: the brokers refuse control's records meanwhile, so the kill falls
-     * between the two sends every time. Restarted, it says the stop again from what the evaluations
-     * topic holds, and the run ends with the same decision. Before, the replay restored "stopped",
-     * nothing told the trainer, and the run trained on to max_steps.
-     */
-    @Test
-    @Order(5)
-    void anEvaluatorKilledBetweenItsDecisionAndTheStopSaysTheStopOnRestart() throws Exception {
-        RunTracker base = baseline();
-        RunTracker run;
         setMaxMessageBytes(Topics.CONTROL, "64");
         try {
-            run = watcher.track(submitter.submit(overfit));
+            ensemble.startService("evaluator-service");
             await(run, r -> r.evaluations().stream().anyMatch(e -> e.stopReason() != null), "the evaluation that decides the stop");
             assertTrue(run.stops().isEmpty(), "the brokers refused the StopRequested");
             ensemble.kill("evaluator-service");
@@ -180,8 +168,12 @@ class EndToEndTest {
         }
         ensemble.startService("evaluator-service");
         assertTrue(run.awaitFinished(RUN_MILLIS), "the run finishes");
+
         assertSameDecision(base, run);
         assertEquals(base.completed().reason(), run.completed().reason());
+        Map<Long, Double> expected = heldOutByStep(base);
+        Map<Long, Double> actual = heldOutByStep(run);
+        expected.forEach((step, loss) -> assertEquals(loss, actual.get(step), 1e-9, "held-out loss at step " + step));
     }
 
     private void setMaxMessageBytes(String topic, String bytes) throws Exception {
@@ -195,7 +187,7 @@ class EndToEndTest {
     }
 
     @Test
-    @Order(6)
+    @Order(5)
     void aBrokerRestartLosesAndRepeatsNoBatch() throws Exception {
         RunTracker base = baseline();
         RunTracker run = watcher.track(submitter.submit(overfit));
@@ -210,7 +202,7 @@ class EndToEndTest {
     }
 
     @Test
-    @Order(7)
+    @Order(6)
     void poisonRecordsOnEveryConsumedTopicAreDeadLetteredAndTheRunIsUnaffected() throws Exception {
         RunTracker base = baseline();
         String runId = submitter.submit(overfit);
@@ -235,7 +227,7 @@ class EndToEndTest {
     }
 
     @Test
-    @Order(8)
+    @Order(7)
     void theFinalModelIsExportedAndWritesTheSameTextForTheSameSeedFromTheTerminal() throws Exception {
         RunTracker run = baseline();
         String runId = run.completed().runId();

@@ -21,7 +21,7 @@ import org.overfitguard.contracts.spec.TrainingSpec;
 /** A tuning sweep's report: the pruned trial's pruning point, the steps spent against the budget, the best trial. */
 class SweepReportTest {
 
-    private static final RunSpec SPEC = RunSpec.defaults().withTraining(new TrainingSpec(8, 100, 10, 10));
+    private static final RunSpec SPEC = RunSpec.defaults().withTraining(new TrainingSpec(8, 100, 10, 10, 1));
 
     @Test
     void aTuningReportSaysWhatASHASavedAndWhereItPruned() throws Exception {

@@ -40,6 +40,18 @@ class GptModelTest {
         }
     }
 
+    /** model.bias false (nanoGPT's bias=False): no Linear biases, no LayerNorm shifts, the formula says how many fewer. */
+    @Test
+    void withoutBiasesTheLinearBiasesAndLayerNormShiftsGo() {
+        GptConfig with = new GptConfig(50, ModelSpec.of(3, 4, 48, 12), DropoutSpec.none(), true);
+        GptConfig without = new GptConfig(50, ModelSpec.of(3, 4, 48, 12).withBias(false), DropoutSpec.none(), true);
+        try (GptModel a = Fixtures.model(with, 1); GptModel b = Fixtures.model(without, 1)) {
+            assertEquals(without.expectedParameterCount(), b.parameterCount());
+            assertEquals(3L * (9 * 48 + 2 * 48) + 48, a.parameterCount() - b.parameterCount(), "per block 9C of Linear biases, 2C of shifts; the final shift");
+            assertTrue(b.parameters().stream().noneMatch(p -> p.name().endsWith("bias") || p.name().endsWith("beta")), "no bias or shift left");
+        }
+    }
+
     @Test
     void parameterCountsMatchTheFormulaAndTyingSavesVTimesC() {
         GptConfig untied = new GptConfig(50, ModelSpec.of(3, 4, 48, 12), DropoutSpec.none(), false);

@@ -29,7 +29,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.overfitguard.contracts.events.DatasetPrepared;
 import org.overfitguard.contracts.events.DatasetPreparedBuilder;
 import org.overfitguard.contracts.json.Json;
-import org.overfitguard.contracts.spec.ModelSpec.NormPlacement;
 import org.overfitguard.contracts.spec.RunSpec;
 import org.overfitguard.lm.eval.TextSampler;
 import org.overfitguard.lm.export.ModelCard;
@@ -53,19 +52,27 @@ class TransformersRoundTripTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(booleans = {true, false})
-    void ourExportLoadsInTransformersWithOurLogitsAndOurGreedyText(boolean tied) throws Exception {
-        try (GptModel model = trained(tied)) {
-            Path out = dir.resolve(tied ? "tied" : "untied");
+    @ValueSource(strings = {"tied", "untied", "no-bias"})
+    void ourExportLoadsInTransformersWithOurLogitsAndOurGreedyText(String form) throws Exception {
+        boolean tied = !form.equals("untied");
+        try (GptModel model = trained(tied, !form.equals("no-bias"))) {
+            Path out = dir.resolve(form);
             ModelExport.write(model, dataset(), card(tied), out);
             Map<String, JsonNode> theirs = python("load", out.toString(), csv(IDS), csv(PROMPT), String.valueOf(Fixtures.T - PROMPT.length));
-            assertClose(logits(model, IDS), flat(theirs.get("logits")), "transformers on our export, tied=" + tied);
+            assertClose(logits(model, IDS), flat(theirs.get("logits")), "transformers on our export, " + form);
+            if (form.equals("no-bias")) {
+                try (GptModel back = ModelExport.read(out, Device.cpu())) {
+                    assertEquals(false, back.config().model().bias(), "read back without biases");
+                    assertEquals(model.parameterCount(), back.parameterCount());
+                    assertClose(logits(model, IDS), logits(back, IDS), "our own read of the no-bias export");
+                }
+            }
             int[] ours = TextSampler.sample(model, PROMPT, Fixtures.T - PROMPT.length, 0, 1);
             int[] generated = new int[theirs.get("generated").size()];
             for (int i = 0; i < generated.length; i++) {
                 generated[i] = theirs.get("generated").get(i).asInt();
             }
-            assertArrayEquals(Arrays.copyOfRange(ours, PROMPT.length, ours.length), generated, "greedy generation, tied=" + tied);
+            assertArrayEquals(Arrays.copyOfRange(ours, PROMPT.length, ours.length), generated, "greedy generation, " + form);
         }
     }
 
@@ -104,7 +111,12 @@ class TransformersRoundTripTest {
     }
 
     private GptModel trained(boolean tied) {
-        GptModel model = Fixtures.model(Fixtures.tiny(NormPlacement.PRE, 0, tied), 13);
+        return trained(tied, true);
+    }
+
+    private GptModel trained(boolean tied, boolean bias) {
+        GptModel model = Fixtures.model(Fixtures.tiny(org.overfitguard.contracts.spec.ModelSpec.of(2, 2, 32, Fixtures.T).withBias(bias),
+                org.overfitguard.contracts.spec.DropoutSpec.of(0, 0, 0), tied), 13);
         TrainingSession session = TrainingSession.fresh(model, spec(tied));
         for (int k = 0; k < 3; k++) {
             session.train(Fixtures.batch(k, 4, k));

@@ -39,7 +39,7 @@ final class SampleRun {
 
     SampleRun(String prefix) {
         this.runId = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.spec = RunSpec.defaults().withName(prefix + " run").withTraining(new TrainingSpec(32, MAX_STEPS, 50, 10));
+        this.spec = RunSpec.defaults().withName(prefix + " run").withTraining(new TrainingSpec(32, MAX_STEPS, 50, 10, 1));
     }
 
     static double trainLoss(long step) {

@@ -137,6 +137,24 @@ class TrainerServiceTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, next, RunCompleted.class), e -> e != null);
     }
 
+    /** Two micro-batches a step: 40 records train 20 steps, and the step's report counts both records' tokens. */
+    @Test
+    void gradientAccumulationTrainsAStepOnEachPairOfRecords() {
+        String runId = submit("application/yaml", TINY.replace("metrics_every: 5}", "metrics_every: 5, gradient_accumulation_steps: 2}"))
+                .then().statusCode(202).extract().path("run_id");
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunStarted.class), e -> e != null);
+        playDataService(runId, 40, 31);
+        await().atMost(Duration.ofSeconds(120)).until(() -> topics().all(Topics.CHECKPOINTS, runId, CheckpointSaved.class),
+                l -> l.stream().anyMatch(c -> c.step() == 20));
+        List<StepMetrics> metrics = topics().all(Topics.TRAIN_METRICS, runId, StepMetrics.class);
+        StepMetrics first = metrics.stream().filter(m -> m.step() == 5).findFirst().orElseThrow();
+        assertEquals(5L * 2 * 4 * 8, first.tokensSeen(), "5 steps of 2 records of 4 x 8 tokens");
+        given().auth().oauth2(SUBMITTER).when().delete("/runs/" + runId).then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> topics().first(Topics.RUNS, runId, RunCompleted.class), e -> e != null);
+        assertTrue(topics().all(Topics.CHECKPOINTS, runId, CheckpointSaved.class).stream().noneMatch(c -> c.step() > 20),
+                "40 records are 20 steps, no more");
+    }
+
     @Test
     void deleteCancelsARunThatWaitsForItsData() {
         String runId = submit("application/yaml", TINY)

@@ -16,6 +16,8 @@ public final class RunFootprint {
     public static final int DEFAULT_MAX_RECORD_BYTES = 1 << 20;
     /** The largest metrics_every: data-service stays at least 2 x metrics_every + 2 batches ahead, so this bounds its lead. */
     public static final int MAX_METRICS_EVERY = 1000;
+    /** The most micro-batches one step may accumulate: bounds the records per step, and with them data-service's lead. */
+    public static final int MAX_ACCUMULATION = 1024;
     /** How many checkpoint intervals of batches a per-run topic keeps behind the newest: what a resume may go back to. */
     public static final int RESUME_INTERVALS = 3;
 
@@ -32,15 +34,19 @@ public final class RunFootprint {
         return TokenBatchCodec.encodedSize(0, 1, spec.model().blockSize(), vocabSize) - TokenBatchCodec.encodedSize(0, 0, 0, vocabSize);
     }
 
-    /** The fewest batches data-service keeps ahead of the trainer: the trainer reports every metrics_every steps. */
+    /**
+     * The fewest batch records data-service keeps ahead of the trainer: the trainer reports every
+     * metrics_every steps, each step gradient_accumulation_steps records.
+     */
     public static int minimumLead(RunSpec spec) {
-        return 2 * spec.training().metricsEvery() + 2;
+        return (2 * spec.training().metricsEvery() + 2) * spec.training().gradientAccumulationSteps();
     }
 
-    /** Batches the run's batch topic must keep: a resume goes back to a checkpoint at most a few intervals old. */
+    /** Batch records the run's batch topic must keep: a resume goes back to a checkpoint at most a few intervals old. */
     public static long retainedBatches(RunSpec spec, int lead) {
-        long window = (long) RESUME_INTERVALS * spec.training().checkpointEvery() + Math.max(lead, minimumLead(spec)) + 16;
-        return Math.min(window, spec.training().maxSteps());
+        long window = (long) RESUME_INTERVALS * spec.training().checkpointEvery() * spec.training().gradientAccumulationSteps()
+                + Math.max(lead, minimumLead(spec)) + 16;
+        return Math.min(window, spec.training().records());
     }
 
     /** retention.bytes of the run's batch topic ({@link Topics#batches}). */

@@ -134,6 +134,7 @@ public final class RunSpecValidator {
         range("training.max_steps", t.maxSteps(), 1, 10_000_000);
         range("training.checkpoint_every", t.checkpointEvery(), 1, 10_000_000); // beyond max_steps: only the final checkpoint
         range("training.metrics_every", t.metricsEvery(), 1, RunFootprint.MAX_METRICS_EVERY); // bounds data-service's lead
+        range("training.gradient_accumulation_steps", t.gradientAccumulationSteps(), 1, RunFootprint.MAX_ACCUMULATION);
     }
 
     private void earlyStopping(EarlyStoppingSpec e) {

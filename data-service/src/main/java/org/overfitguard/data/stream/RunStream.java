@@ -16,8 +16,9 @@ import org.overfitguard.text.augment.SynonymSource;
 /**
  * One run's data, on its own thread: build the dataset (every check before anything is sent),
  * create the two topics, write the held-out set once, publish DatasetPrepared, then stream batch k
- * for k = (last batch on the topic) + 1 .. max_steps - 1, staying at most {@code lead} batches ahead
- * of the trainer's reported step. A bad corpus ends in RunFailed with the reason, nothing sent.
+ * for k = (last batch on the topic) + 1 .. max_steps x G - 1 (G = gradient_accumulation_steps
+ * records per step), staying at most {@code lead} records ahead of the trainer's reported step x G.
+ * A bad corpus ends in RunFailed with the reason, nothing sent.
  */
 final class RunStream implements Runnable {
 
@@ -86,21 +87,22 @@ final class RunStream implements Runnable {
 
     private void stream(Dataset dataset, RunTopics topics, int lead) {
         String runId = dataset.runId();
-        int maxSteps = dataset.spec().training().maxSteps();
+        long records = dataset.spec().training().records();
+        int perStep = dataset.spec().training().gradientAccumulationSteps();
         BatchFactory factory = new BatchFactory(dataset, s.synonyms());
         long k = topics.lastBatchIndex() + 1;
         // What the trainer reported before this stream started may be lost (a restart of this service).
         // A trainer waiting for batch k reports again only after metrics_every more steps: send at least
         // that many, or the two wait for each other for ever. At worst lead + metrics_every + 1 ahead.
-        s.progress().reported(runId, Math.max(0, k - lead + dataset.spec().training().metricsEvery() + 1));
-        LOG.infof("run %s: streaming batches %d..%d, at most %d ahead of the trainer", runId, k, maxSteps - 1, lead);
-        while (k < maxSteps) {
+        s.progress().reported(runId, Math.max(0, (k - lead) / perStep + dataset.spec().training().metricsEvery() + 1));
+        LOG.infof("run %s: streaming batches %d..%d, at most %d ahead of the trainer", runId, k, records - 1, lead);
+        while (k < records) {
             if (stop.getAsBoolean()) {
                 LOG.infof("run %s: stream stopped at batch %d", runId, k);
                 stoppedEarly = true;
                 return;
             }
-            long ahead = k - s.progress().step(runId);
+            long ahead = k - s.progress().step(runId) * perStep;
             s.metrics().lead(runId, ahead);
             if (ahead >= lead) {
                 topics.flush();
@@ -122,7 +124,7 @@ final class RunStream implements Runnable {
             k++;
         }
         topics.flush();
-        LOG.infof("run %s: all %d batches are on the topic", runId, maxSteps);
+        LOG.infof("run %s: all %d batches are on the topic", runId, records);
     }
 
     private static void sleep() {

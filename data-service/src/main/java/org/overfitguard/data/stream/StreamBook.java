@@ -24,20 +24,26 @@ import org.overfitguard.messaging.PartitionedBook;
 
 /**
  * Which runs of this replica's partitions need a batch stream: a run needs one from its (latest)
- * RunStarted until it completes, fails, or is asked to stop or cancel. {@code launched} says a
- * stream was started for it; a run forgotten with its partition comes back unlaunched at replay.
+ * RunStarted until it completes, fails, or is asked to stop or cancel, except while it is paused at
+ * an ASHA rung (a RunReleased with paused_at_rung, until its next RunStarted): a paused trial holds
+ * no thread and no dataset. {@code launched} says a stream was started for it; a run forgotten with
+ * its partition comes back unlaunched at replay.
  */
 @ApplicationScoped
 public class StreamBook extends PartitionedBook<StreamBook.Entry> {
 
-    /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal. */
-    public record Entry(String runId, int partition, RunStarted started, boolean ended, boolean launched) {
+    /** A run's streaming state. {@code started} is the latest RunStarted; {@code ended} once terminal; {@code paused} at a rung. */
+    public record Entry(String runId, int partition, RunStarted started, boolean ended, boolean launched, boolean paused) {
         Entry withEnded() {
-            return new Entry(runId, partition, started, true, launched);
+            return new Entry(runId, partition, started, true, launched, paused);
         }
 
         Entry withLaunched(boolean value) {
-            return new Entry(runId, partition, started, ended, value);
+            return new Entry(runId, partition, started, ended, value, paused);
+        }
+
+        Entry withPaused(boolean value) {
+            return new Entry(runId, partition, started, ended, launched, value);
         }
     }
 
@@ -45,7 +51,7 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
 
     @Override
     public synchronized void apply(Event event, int partition) {
-        Entry known = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false));
+        Entry known = runs.getOrDefault(event.runId(), new Entry(event.runId(), partition, null, false, false, false));
         Entry e = event.accept(new Effect(known, partition));
         if (e == null) {
             return;
@@ -75,6 +81,12 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
         return e == null || e.ended();
     }
 
+    /** Whether the run waits at an ASHA rung: its stream stops, and starts again with its next RunStarted. */
+    public synchronized boolean paused(String runId) {
+        Entry e = runs.get(runId);
+        return e != null && e.paused();
+    }
+
     public synchronized List<Entry> entries() {
         return List.copyOf(runs.values());
     }
@@ -82,7 +94,7 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
     /** A run's entry after an event: started (by whom, from where), ended, or null when the event changes nothing here. */
     private record Effect(Entry e, int partition) implements Event.Visitor<Entry> {
         public Entry runStarted(RunStarted s) {
-            return new Entry(e.runId(), partition, s, e.ended(), e.launched());
+            return new Entry(e.runId(), partition, s, e.ended(), e.launched(), false);
         }
 
         public Entry runCompleted(RunCompleted c) {
@@ -130,7 +142,9 @@ public class StreamBook extends PartitionedBook<StreamBook.Entry> {
         }
 
         public Entry runReleased(RunReleased r) {
-            return null; // the stream waits for the next RunStarted
+            // paused at a rung: the stream stops until the next RunStarted; released otherwise (a shutdown,
+            // a rebalance): the stream waits for the next RunStarted, ahead as it is
+            return r.pausedAtRung() != null ? e.withPaused(true) : null;
         }
 
         public Entry stepMetrics(StepMetrics m) {

@@ -54,11 +54,8 @@ public class StreamSupervisor {
     /** Runs whose stream thread is alive now; at most one per run. */
     private final Set<String> streaming = ConcurrentHashMap.newKeySet();
     private final Set<String> cleanedUp = ConcurrentHashMap.newKeySet();
-    private final ExecutorService streams = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "run-stream");
-        t.setDaemon(true);
-        return t;
-    });
+    /** data.max-streams threads at most; later streams wait for one (a paused trial holds none). */
+    private ExecutorService streams;
     private RunStream.Services services;
     @Inject
     Loops loops;
@@ -71,6 +68,11 @@ public class StreamSupervisor {
     }
 
     void start(@Observes StartupEvent ignored) {
+        streams = Executors.newFixedThreadPool(config.maxStreams(), r -> {
+            Thread t = new Thread(r, "run-stream");
+            t.setDaemon(true);
+            return t;
+        });
         CorpusStore store = new CorpusStore(Path.of(config.store().dir()), config.store().maxBytes(), config.instanceId(),
                 config.maxBadShare(), config.maxDocumentBytes());
         DatasetBuilder builder = new DatasetBuilder(new SourceFiles(Path.of(config.root())), store, config.heldoutWindowsPerRecord(),
@@ -87,8 +89,10 @@ public class StreamSupervisor {
         if (loop != null) {
             loop.close(Duration.ofSeconds(5));
         }
-        streams.shutdown();
-        streams.awaitTermination(10, TimeUnit.SECONDS);
+        if (streams != null) {
+            streams.shutdown();
+            streams.awaitTermination(10, TimeUnit.SECONDS);
+        }
     }
 
     private void supervise(SupervisedLoop.Heartbeat heartbeat) throws InterruptedException {
@@ -113,7 +117,7 @@ public class StreamSupervisor {
                 }
                 continue;
             }
-            if (!e.launched()) {
+            if (!e.launched() && !e.paused()) {
                 book.markLaunched(e.runId(), true);
                 if (streaming.add(e.runId())) { // else the running stream carries on: it is the same batch sequence
                     launch(e);
@@ -124,7 +128,7 @@ public class StreamSupervisor {
 
     private void launch(StreamBook.Entry e) {
         String runId = e.runId();
-        RunStream stream = new RunStream(e.started(), services, () -> !running || book.ended(runId));
+        RunStream stream = new RunStream(e.started(), services, () -> !running || book.ended(runId) || book.paused(runId));
         streams.submit(() -> {
             boolean again = false;
             try {
@@ -137,6 +141,11 @@ public class StreamSupervisor {
                 LOG.errorf(ex, "run %s: stream failed; retrying in %d s", runId, RETRY_MILLIS / 1000);
                 pause();
                 again = true;
+            } catch (VirtualMachineError fatal) {
+                // out of memory: nothing in this JVM can be trusted to go on, and a stream that stopped here would
+                // leave its trainer waiting for ever; the platform (or ./ensemble) restarts the service, which resumes
+                LOG.fatalf(fatal, "run %s: %s in its stream; exiting so that the service is restarted", runId, fatal);
+                Runtime.getRuntime().halt(3);
             } finally {
                 metrics.ended(runId);
                 streaming.remove(runId);

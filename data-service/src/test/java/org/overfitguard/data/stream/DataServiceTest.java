@@ -129,6 +129,42 @@ class DataServiceTest {
                 .until(() -> batches(runId).size() == lead + metricsEvery + 1);
     }
 
+    /**
+     * A trial of ASHA's promotion form pauses at its rung: its stream stops (no thread, no dataset held
+     * while it waits), and its next RunStarted (promoted) brings a stream back that carries on from the
+     * topic's last batch. Before, the stream thread waited, holding its dataset, for as long as the trial did.
+     */
+    @Test
+    void aTrialPausedAtARungHoldsNoStreamUntilItStartsAgain() {
+        String runId = "data-test-paused";
+        RunStarted started = RunStarted.of(runId, RunSpecs.parse(SPEC + "seed: 11\n"), "trainer-x", "cpu()", 0);
+        topics().send(Topics.RUNS, started);
+        int lead = Math.max(config.leadBatches(), 22);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
+        assertTrue(supervisor.streaming(runId));
+        topics().send(Topics.RUNS, org.overfitguard.contracts.events.RunReleased.paused(runId, "trainer-x", 20, 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> !supervisor.streaming(runId));
+        topics().send(Topics.RUNS, RunStarted.of(runId, started.spec(), "trainer-x", "cpu()", 20));
+        topics().send(Topics.TRAIN_METRICS, stepMetrics(runId, 40));
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 40 + lead);
+        List<TokenBatch> all = batches(runId);
+        for (int k = 0; k < all.size(); k++) {
+            assertEquals(k, all.get(k).index(), "no batch lost or repeated across the pause");
+        }
+    }
+
+    /** Two micro-batches a step: the stream's lead and the trainer's progress count records, two per step. */
+    @Test
+    void withGradientAccumulationTheStreamCountsTwoRecordsPerStep() {
+        String runId = "data-test-accumulate";
+        RunSpec spec = RunSpecs.parse(SPEC.replace("metrics_every: 10}", "metrics_every: 10, gradient_accumulation_steps: 2}") + "seed: 13\n");
+        topics().send(Topics.RUNS, RunStarted.of(runId, spec, "trainer-x", "cpu()", 0));
+        int lead = Math.max(config.leadBatches(), (2 * 10 + 2) * 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == lead);
+        topics().send(Topics.TRAIN_METRICS, stepMetrics(runId, 20));
+        await().atMost(Duration.ofSeconds(60)).until(() -> batches(runId).size() == 2 * 20 + lead);
+    }
+
     /** What the ledger does when a broker restart revokes and returns this replica's partitions. */
     @Test
     void aRunForgottenWithItsPartitionAndReplayedGetsItsStreamBack() {

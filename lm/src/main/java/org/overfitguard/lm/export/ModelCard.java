@@ -68,7 +68,9 @@ public record ModelCard(String runId, RunSpec spec, DatasetPrepared dataset, lon
         md.append("## Training\n\n| | |\n|---|---|\n");
         row(md, "steps in these weights", String.valueOf(step));
         row(md, "max steps", String.valueOf(spec.training().maxSteps()));
-        row(md, "batch", spec.training().batchSize() + " x " + spec.model().blockSize() + " tokens");
+        row(md, "batch", spec.training().batchSize() + " x " + spec.model().blockSize() + " tokens"
+                + (spec.training().gradientAccumulationSteps() > 1 ? ", " + spec.training().gradientAccumulationSteps()
+                + " micro-batches accumulated per step" : ""));
         row(md, "optimizer", "AdamW, learning rate " + num(spec.optimizer().learningRate()));
         row(md, "seed", String.valueOf(spec.seed()));
         row(md, "device", device == null ? "unknown" : device);

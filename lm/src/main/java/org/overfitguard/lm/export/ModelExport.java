@@ -102,9 +102,16 @@ public final class ModelExport {
         return files(dir);
     }
 
-    /** Our parameters as GPT-2 tensors, in our order. */
+    /**
+     * Our parameters as GPT-2 tensors, in our order. A model without biases (model.bias false) gets
+     * zeros for GPT-2's biases and LayerNorm shifts: GPT-2 code always adds them, and zeros make it
+     * compute our function.
+     */
     static Map<String, SafeTensors.Tensor> tensors(GptModel model) {
         Map<String, SafeTensors.Tensor> out = new LinkedHashMap<>();
+        if (!model.config().model().bias()) {
+            zeroBiases(model.config()).forEach(out::put);
+        }
         for (GptModel.NamedParameter p : model.parameters()) {
             Gpt2Layout.Placement place = Gpt2Layout.of(p.name())
                     .orElseThrow(() -> new IllegalStateException("no GPT-2 name for parameter " + p.name()));
@@ -118,6 +125,27 @@ public final class ModelExport {
             out.put(place.name(), SafeTensors.Tensor.f32(shape, values));
         }
         return out;
+    }
+
+    /** GPT-2's bias and shift tensors of a model of this shape, all zero. */
+    static Map<String, SafeTensors.Tensor> zeroBiases(GptConfig c) {
+        Map<String, SafeTensors.Tensor> zeros = new LinkedHashMap<>();
+        long w = c.width();
+        for (int i = 0; i < c.layers(); i++) {
+            String h = "transformer.h." + i + ".";
+            zeros.put(h + "ln_1.bias", zero(w));
+            zeros.put(h + "attn.c_attn.bias", zero(3 * w));
+            zeros.put(h + "attn.c_proj.bias", zero(w));
+            zeros.put(h + "ln_2.bias", zero(w));
+            zeros.put(h + "mlp.c_fc.bias", zero(4 * w));
+            zeros.put(h + "mlp.c_proj.bias", zero(w));
+        }
+        zeros.put("transformer.ln_f.bias", zero(w));
+        return zeros;
+    }
+
+    private static SafeTensors.Tensor zero(long n) {
+        return SafeTensors.Tensor.f32(new long[] {n}, new float[(int) n]);
     }
 
     static ObjectNode config(GptConfig c, ModelCard card) {
@@ -142,6 +170,7 @@ public final class ModelExport {
         j.put("use_cache", true);
         j.put("torch_dtype", "float32");
         j.put("overfit_guard_norm", c.norm().name().toLowerCase(java.util.Locale.ROOT));
+        j.put("overfit_guard_bias", c.model().bias()); // false: the bias tensors are zeros (see tensors)
         j.put("overfit_guard_run_id", card.runId());
         j.put("overfit_guard_step", card.step());
         return j;
@@ -196,10 +225,19 @@ public final class ModelExport {
         ModelSpec architecture = ModelSpec.of(c.path("n_layer").asInt(), c.path("n_head").asInt(), c.path("n_embd").asInt(),
                 c.path("n_positions").asInt()).withNorm(
                 ModelSpec.NormPlacement.valueOf(c.path("overfit_guard_norm").asText("pre").toUpperCase(java.util.Locale.ROOT)),
-                ModelSpec.NormKind.LAYERNORM);
+                ModelSpec.NormKind.LAYERNORM).withBias(c.path("overfit_guard_bias").asBoolean(true));
         GptConfig config = new GptConfig(c.path("vocab_size").asInt(), architecture, DropoutSpec.of(c.path("embd_pdrop").asDouble(),
                 c.path("attn_pdrop").asDouble(), c.path("resid_pdrop").asDouble()), c.path("tie_word_embeddings").asBoolean());
         SafeTensors.Content content = SafeTensors.read(dir.resolve(WEIGHTS));
+        if (!architecture.bias()) {
+            for (String name : zeroBiases(config).keySet()) {
+                SafeTensors.Tensor t = content.tensors().get(name);
+                if (t != null && !allZero(t.floats())) {
+                    throw new IOException(dir.resolve(WEIGHTS) + ": " + name + " is not zero, but config.json says overfit_guard_bias false:"
+                            + " a model without biases would compute another function");
+                }
+            }
+        }
         GptModel model = GptModel.create(config, device, 0);
         try {
             for (GptModel.NamedParameter p : model.parameters()) {
@@ -219,6 +257,15 @@ public final class ModelExport {
             throw e;
         }
         return model;
+    }
+
+    private static boolean allZero(float[] values) {
+        for (float v : values) {
+            if (v != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** What in a GPT-2 config.json makes its function differ from ours, each naming the field. */

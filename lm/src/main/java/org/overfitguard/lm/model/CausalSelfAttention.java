@@ -39,8 +39,8 @@ public final class CausalSelfAttention extends AbstractBlock {
         this.attentionRate = config.attentionDropout();
         this.headRate = config.headDropout();
         this.residualRate = config.residualDropout();
-        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).build());
-        projection = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        qkv = addChildBlock("qkv", Linear.builder().setUnits(3L * width).optBias(config.model().bias()).build());
+        projection = addChildBlock("proj", Linear.builder().setUnits(width).optBias(config.model().bias()).build());
         attentionDropout = addChildBlock("attnDrop", Dropout.builder().optRate(attentionRate).build());
         residualDropout = addChildBlock("residDrop", Dropout.builder().optRate(residualRate).build());
     }

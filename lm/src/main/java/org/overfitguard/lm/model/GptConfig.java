@@ -80,24 +80,31 @@ public record GptConfig(int vocabSize, ModelSpec model, DropoutSpec dropout, boo
     /**
      * Parameter count by formula: embeddings V*C + T*C; per block two norms, attention
      * (3C*C + 3C + C*C + C), MLP (4C*C + 4C + 4C*C + C); the final norm; output V*C unless tied. A
-     * LayerNorm has a gain and a shift (2C), an RMSNorm a gain only (C), no normalization nothing.
+     * LayerNorm has a gain and a shift (2C), an RMSNorm a gain only (C), no normalization nothing;
+     * without biases the Linear layers lose their 3C + C + 4C + C and a LayerNorm its shift.
      */
     public long expectedParameterCount() {
-        return parameterCount(vocabSize, blockSize(), layers(), width(), weightTying, normParameters(model));
+        return parameterCount(vocabSize, blockSize(), layers(), width(), weightTying, normParameters(model), model.bias());
     }
 
-    /** Parameters of one norm per channel: 2 (LayerNorm: gain, shift), 1 (RMSNorm: gain) or 0 (none). */
+    /** Parameters of one norm per channel: 2 (LayerNorm: gain, shift), 1 (RMSNorm, or a LayerNorm without bias: gain) or 0 (none). */
     public static int normParameters(ModelSpec model) {
         if (model.norm() == ModelSpec.NormPlacement.NONE) {
             return 0;
         }
-        return model.normKind() == ModelSpec.NormKind.RMSNORM ? 1 : 2;
+        return model.normKind() == ModelSpec.NormKind.RMSNORM || !model.bias() ? 1 : 2;
     }
 
     /** The same formula for any shape, also one that would not make a valid model. */
     public static long parameterCount(long vocabSize, long blockSize, long layers, long width, boolean tied, int perNorm) {
+        return parameterCount(vocabSize, blockSize, layers, width, tied, perNorm, true);
+    }
+
+    /** As above, the Linear layers' biases counted only with {@code bias}. */
+    public static long parameterCount(long vocabSize, long blockSize, long layers, long width, boolean tied, int perNorm, boolean bias) {
         long c = width;
-        long perBlock = 2 * perNorm * c + (3 * c * c + 3 * c + c * c + c) + (4 * c * c + 4 * c + 4 * c * c + c);
+        long biases = bias ? 3 * c + c + 4 * c + c : 0;
+        long perBlock = 2 * perNorm * c + (3 * c * c + c * c) + (4 * c * c + 4 * c * c) + biases;
         return vocabSize * c + blockSize * c + layers * perBlock + perNorm * c + (tied ? 0 : vocabSize * c);
     }
 }

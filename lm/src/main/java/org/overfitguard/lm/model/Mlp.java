@@ -26,8 +26,8 @@ public final class Mlp extends AbstractBlock {
         int width = config.width();
         this.hiddenRate = config.mlpDropout();
         this.residualRate = config.residualDropout();
-        expand = addChildBlock("fc", Linear.builder().setUnits(4L * width).build());
-        contract = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        expand = addChildBlock("fc", Linear.builder().setUnits(4L * width).optBias(config.model().bias()).build());
+        contract = addChildBlock("proj", Linear.builder().setUnits(width).optBias(config.model().bias()).build());
         hiddenDropout = addChildBlock("hiddenDrop", Dropout.builder().optRate(hiddenRate).build());
         residualDropout = addChildBlock("residDrop", Dropout.builder().optRate(residualRate).build());
     }

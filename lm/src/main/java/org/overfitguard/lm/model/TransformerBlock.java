@@ -46,7 +46,10 @@ public final class TransformerBlock extends AbstractBlock {
         if (model.norm() == NormPlacement.NONE) {
             return null;
         }
-        return model.normKind() == ModelSpec.NormKind.RMSNORM ? new RmsNorm() : layerNorm();
+        if (model.normKind() == ModelSpec.NormKind.RMSNORM) {
+            return new RmsNorm();
+        }
+        return model.bias() ? layerNorm() : new ShiftlessLayerNorm();
     }
 
     /** LayerNorm over channels only; DJL's default would also normalise over T. */

@@ -180,7 +180,8 @@ public class RunExecutor {
         Checkpoint lastCheckpoint = null;
         StepWindow window = new StepWindow();
         StepWindow checkpointWindow = new StepWindow();
-        long tokensSeen = session.step() * (long) spec.training().batchSize() * spec.model().blockSize();
+        int accumulation = spec.training().gradientAccumulationSteps();
+        long tokensSeen = session.step() * accumulation * (long) spec.training().batchSize() * spec.model().blockSize();
         List<CompletableFuture<Void>> reports = new ArrayList<>();
         Ending outcome = Ending.MAX_STEPS;
         long startStep = session.step();
@@ -198,14 +199,21 @@ public class RunExecutor {
                     pause = true;
                     break;
                 }
-                TokenBatch batch = batches.next(session.step(), () -> {
-                    heartbeat.beat();
-                    return signal(runId) != null;
-                });
-                if (batch == null) {
-                    continue; // the loop head reads the signal
+                List<TokenBatch> micro = new ArrayList<>(accumulation); // records step x G .. step x G + G - 1
+                for (int m = 0; m < accumulation; m++) {
+                    TokenBatch batch = batches.next(session.step() * accumulation + m, () -> {
+                        heartbeat.beat();
+                        return signal(runId) != null;
+                    });
+                    if (batch == null) {
+                        break;
+                    }
+                    micro.add(batch);
                 }
-                StepResult r = session.train(batch);
+                if (micro.size() < accumulation) {
+                    continue; // the loop head reads the signal; a step half read is read again from its checkpoint
+                }
+                StepResult r = session.train(micro);
                 tokensSeen += r.tokens();
                 window.add(r);
                 checkpointWindow.add(r);
